@@ -1,0 +1,40 @@
+# codepref: `make test` installs everything and runs the test suite; `make demo` runs the
+# main job on the embedded default. Both are idempotent and fast when nothing changed.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# torch is pinned here, not in pyproject: on these machines 2.13.0 is a CPU build on local
+# disk, and installing it first keeps pip from resolving a multi-GB CUDA build.
+TORCH  ?= torch==2.13.0
+
+.PHONY: test demo install system lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "$(TORCH)"
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+system:
+	bash scripts/install-system.sh
+
+test: install system
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+demo: install system
+	$(VENV)/bin/codepref demo
+
+lint:
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: install system
+	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

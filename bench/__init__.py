@@ -1,0 +1,1 @@
+"""Reward-model evaluation on CRB-format pairs: datasets, scorers, metrics and reports."""

@@ -1,0 +1,1 @@
+"""End-to-end pipelines on datatrove executors, the demo and the ``codepref`` CLI."""

@@ -1,0 +1,34 @@
+"""The ``codepref`` command: one typer app onto which every package mounts its commands.
+
+Each package owns its commands in its own ``cli.py`` and exposes ``register(app)``; this
+module only assembles them, so adding a command never touches another package.
+"""
+
+from __future__ import annotations
+
+import typer
+
+import curation.cli
+
+app = typer.Typer(
+    name="codepref",
+    help="Curate multi-criteria code-preference data; train and evaluate code reward models.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """codepref: mine, label and assemble code-preference pairs; train and benchmark RMs."""
+
+
+curation.cli.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

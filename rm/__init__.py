@@ -1,0 +1,1 @@
+"""Bradley-Terry reward models: model, data collation, losses, training and scoring."""

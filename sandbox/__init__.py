@@ -1,0 +1,1 @@
+"""Isolated execution of untrusted code in the 8 languages (Docker engine or processes)."""

@@ -1,0 +1,1 @@
+"""Execution backends: a Docker engine with a warm container pool, or plain processes."""
