@@ -51,6 +51,7 @@ def parse(
 ) -> None:
     """Parse files with tree-sitter: language, parse status, AST depth, nodes, functions."""
     console = Console()
+    errors = Console(stderr=True, soft_wrap=True)
     forced = None
     if lang is not None:
         try:
@@ -61,19 +62,19 @@ def parse(
     failures = 0
     for path in iter_source_files(paths):
         if not path.exists():
-            console.print(f"[red]{path}: no such file[/red]")
+            errors.print(f"[red]{path}: no such file[/red]")
             failures += 1
             continue
         data = path.read_bytes()
         language = forced or language_for_path(path, data)
         if language is None:
-            console.print(f"[yellow]{path}: unknown extension; pass --lang[/yellow]")
+            errors.print(f"[yellow]{path}: unknown extension; pass --lang[/yellow]")
             failures += 1
             continue
         try:
             result = analyze(data, language)
         except SourceTooLargeError as error:
-            console.print(f"[red]{path}: {error}[/red]")
+            errors.print(f"[red]{path}: {error}[/red]")
             failures += 1
             continue
         if as_json:

@@ -155,7 +155,8 @@ _EXTENSIONS: dict[str, str] = {
 
 # A `.h` header is C unless its content shows a construct C does not have.
 _CPP_HEADER_MARKERS = re.compile(
-    rb"^\s*(?:class|struct)\s+\w+\s*(?:final\s*)?[:{]"
+    rb"^\s*class\s+\w+\s*(?:final\s*)?[:{]"
+    rb"|^\s*struct\s+\w+\s*(?:final\s*)?:[^:]"
     rb"|^\s*namespace\s+\w*\s*\{"
     rb"|^\s*template\s*<"
     rb"|\bstd::"

@@ -205,11 +205,13 @@ class SchemaValidationError(ValueError):
 def find_problems(table: pa.Table, schema: pa.Schema) -> list[SchemaProblem]:
     """Every mismatch between ``table`` and ``schema``: missing columns, types that do not
     cast, nulls in required columns and values outside the closed vocabularies.
-    Extra columns are allowed (readers keep what they do not know)."""
+    Extra columns are allowed (readers keep what they do not know), and so is a missing
+    nullable column (it reads as all nulls)."""
     problems: list[SchemaProblem] = []
     for field in schema:
         if field.name not in table.column_names:
-            problems.append(SchemaProblem(field.name, None, f"missing (expected {field.type})"))
+            if not field.nullable:
+                problems.append(SchemaProblem(field.name, None, f"missing (expected {field.type})"))
             continue
         column = table.column(field.name)
         if not column.type.equals(field.type):
@@ -246,10 +248,14 @@ def find_problems(table: pa.Table, schema: pa.Schema) -> list[SchemaProblem]:
 
 def validate(table: pa.Table, schema: pa.Schema, name: str = "table") -> pa.Table:
     """Check ``table`` against ``schema`` and return it cast to the schema's types and
-    column order (extra columns dropped). Raises :class:`SchemaValidationError`."""
+    column order (extra columns dropped, missing nullable columns added as nulls).
+    Raises :class:`SchemaValidationError`."""
     problems = find_problems(table, schema)
     if problems:
         raise SchemaValidationError(name, problems)
+    for field in schema:
+        if field.name not in table.column_names:
+            table = table.append_column(field.name, pa.nulls(table.num_rows, field.type))
     return table.select(schema.names).cast(schema)
 
 
