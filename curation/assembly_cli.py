@@ -1,0 +1,144 @@
+"""Commands ``codepref assemble`` (pairs tables -> dataset folder) and ``codepref push``
+(dataset folder -> Hugging Face Hub)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from curation.assembly import (
+    AssemblyConfig,
+    OutputExistsError,
+    PairsInputError,
+    SplitFractions,
+    SystemPromptShares,
+    assemble,
+)
+from curation.criteria import ASPECTS
+from curation.hub import HubPushError, PushConfig, plan_push, push_dataset
+from curation.languages import LANGUAGE_NAMES
+from curation.schema import LABEL_METHODS
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assemble")(assemble_command)
+    app.command("push")(push_command)
+
+
+def assemble_command(
+    pairs: Annotated[
+        list[Path],
+        typer.Argument(help="pairs Parquet files or folders of them (several producers)."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Dataset folder to write.")],
+    seed: Annotated[int, typer.Option(help="Seed of system prompts, splits and caps.")] = 0,
+    splits: Annotated[
+        str, typer.Option(help="Shares of groups per split: train,validation,test.")
+    ] = "0.9,0.05,0.05",
+    system_shares: Annotated[
+        str, typer.Option(help="System prompt shares: none,aspect,all_criteria.")
+    ] = "15,60,25",
+    max_per_cell: Annotated[
+        int | None, typer.Option(help="Cap of pairs per (aspect, language).")
+    ] = None,
+    rows_per_shard: Annotated[int, typer.Option(help="Rows per Parquet shard.")] = 50_000,
+    label_method: Annotated[
+        str | None,
+        typer.Option(help=f"label_method of inputs without one ({', '.join(LABEL_METHODS)})."),
+    ] = None,
+    license: Annotated[str, typer.Option(help="Licence id for the dataset card.")] = "other",
+    name: Annotated[str, typer.Option(help="Pretty name for the dataset card.")] = "codepref pairs",
+    overwrite: Annotated[bool, typer.Option(help="Replace a dataset already in --out.")] = False,
+) -> None:
+    """Assemble pairs tables into a dataset folder: shards, dataset card and stats."""
+    console = Console()
+    try:
+        config = AssemblyConfig(
+            seed=seed,
+            system_prompts=SystemPromptShares.parse(system_shares),
+            splits=SplitFractions.parse(splits),
+            max_per_cell=max_per_cell,
+            rows_per_shard=rows_per_shard,
+            default_label_method=label_method,
+            license=license,
+            pretty_name=name,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("reading pairs", total=None)
+
+        def advance(path: Path, rows: int) -> None:
+            progress.update(task, advance=rows, description=f"read {path.name}")
+
+        try:
+            folder = assemble(pairs, out, config, overwrite=overwrite, on_file=advance)
+        except (PairsInputError, OutputExistsError, ValueError) as error:
+            console.print(str(error), style="red", markup=False, soft_wrap=True)
+            raise typer.Exit(code=1) from error
+    stats = folder.stats
+    table = Table(title="pairs per aspect x language")
+    table.add_column("aspect", no_wrap=True)
+    for header in (*LANGUAGE_NAMES, "total"):
+        table.add_column(header, justify="right")
+    for aspect in ASPECTS:
+        row = stats["aspect_language"][aspect]
+        table.add_row(aspect, *[str(row[lang]) for lang in LANGUAGE_NAMES], str(sum(row.values())))
+    console.print(table)
+    if stats["drops"]:
+        drops = Table("reason", "rows", "examples", title="dropped")
+        for reason, entry in stats["drops"].items():
+            drops.add_row(reason, str(entry["count"]), "; ".join(entry["examples"][:3]))
+        console.print(drops)
+    splits_text = ", ".join(f"{s} {v['rows']}" for s, v in stats["splits"].items())
+    console.print(
+        f"{stats['rows']} pairs from {stats['input_rows']} input rows ({splits_text}); "
+        f"{len(folder.shards)} shards, card at {folder.card_path}"
+    )
+
+
+def push_command(
+    folder: Annotated[Path, typer.Argument(help="Dataset folder made by `codepref assemble`.")],
+    repo_id: Annotated[str, typer.Option("--repo-id", help="Target dataset repo, ORG/NAME.")],
+    private: Annotated[bool, typer.Option(help="Create the repo private.")] = False,
+    revision: Annotated[
+        str | None, typer.Option(help="Branch to push to (created if missing); default main.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Print the plan; contact nothing.")] = False,
+    message: Annotated[str, typer.Option(help="Commit message.")] = "Upload codepref dataset",
+    endpoint: Annotated[
+        str | None, typer.Option(help="Hub endpoint (default HF_ENDPOINT or huggingface.co).")
+    ] = None,
+) -> None:
+    """Push a dataset folder to the Hugging Face Hub (token from HF_TOKEN or `hf auth login`)."""
+    console = Console()
+    config = PushConfig(
+        repo_id=repo_id,
+        private=private,
+        revision=revision,
+        commit_message=message,
+        endpoint=endpoint,
+    )
+    try:
+        if dry_run:
+            for line in plan_push(folder, config).describe():
+                console.print(line, markup=False, highlight=False)
+            console.print("dry run: nothing was sent")
+            return
+        result = push_dataset(
+            folder,
+            config,
+            on_commit=lambda number, total, url: console.print(f"commit {number}/{total}: {url}"),
+        )
+    except HubPushError as error:
+        console.print(str(error), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(code=1) from error
+    console.print(
+        f"pushed {result.files} files ({result.bytes:,} bytes) to {result.repo_url} "
+        f"branch {result.branch} in {len(result.commit_urls)} commit(s)"
+    )

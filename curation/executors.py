@@ -1,0 +1,152 @@
+"""One option picks where a datatrove pipeline runs: locally, on Slurm, or on Ray.
+
+codepref pipelines are lists of datatrove steps; this module turns such a list into the
+matching datatrove executor. All three keep datatrove's per-task completion markers
+(``skip_completed``), so rerunning a crashed pipeline resumes the tasks that did not
+finish instead of redoing or duplicating the ones that did. Dependent stages (the four
+MinHash stages, for instance) chain through datatrove's ``depends``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from datatrove.executor.base import PipelineExecutor
+from datatrove.pipeline.base import PipelineStep
+
+
+class ExecutorKind(enum.StrEnum):
+    LOCAL = "local"
+    SLURM = "slurm"
+    RAY = "ray"
+
+
+@dataclass
+class SlurmOptions:
+    """sbatch settings; only read when the executor is ``slurm``."""
+
+    partition: str | None = None
+    time: str = "04:00:00"
+    cpus_per_task: int = 2
+    mem_per_cpu_gb: int = 4
+    qos: str = "normal"
+    venv_path: str | None = None
+    sbatch_args: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RayOptions:
+    """Ray settings; only read when the executor is ``ray``. ``address`` None starts or
+    joins a local instance (``ray.init()``); set it to join a cluster."""
+
+    address: str | None = None
+    cpus_per_task: int = 1
+    mem_per_cpu_gb: float = 2.0
+
+
+@dataclass
+class ExecutorConfig:
+    """Where and how wide a pipeline runs. ``logging_dir`` holds datatrove's completion
+    markers, logs and stats: keep it to resume, delete it to start over."""
+
+    kind: ExecutorKind = ExecutorKind.LOCAL
+    tasks: int = 1
+    workers: int = -1
+    logging_dir: str = "out/logs"
+    skip_completed: bool = True
+    # "fork" starts local workers as copies of this process (no re-import of pyarrow and
+    # the grammars, seconds per stage); "forkserver" is safer once threads are running.
+    start_method: str = "forkserver"
+    slurm: SlurmOptions = field(default_factory=SlurmOptions)
+    ray: RayOptions = field(default_factory=RayOptions)
+
+    def __post_init__(self) -> None:
+        self.kind = ExecutorKind(self.kind)
+        if self.tasks < 1:
+            raise ValueError(f"tasks must be >= 1, got {self.tasks}")
+        if self.workers == 0 or self.workers < -1:
+            raise ValueError(f"workers must be >= 1 (or -1 for one per task), got {self.workers}")
+
+
+Step = PipelineStep | Callable
+
+
+def build_executor(
+    steps: Sequence[Step],
+    config: ExecutorConfig,
+    stage: str,
+    depends: PipelineExecutor | None = None,
+    tasks: int | None = None,
+) -> PipelineExecutor:
+    """The datatrove executor for one stage of a pipeline.
+
+    ``stage`` names the sub-folder of ``config.logging_dir`` for this stage's markers, so
+    every stage resumes independently. ``tasks`` overrides the configured task count for
+    stages that must run as one task (a final merge, a cluster step).
+    """
+    logging_dir = str(Path(config.logging_dir) / stage)
+    task_count = tasks if tasks is not None else config.tasks
+    workers = -1 if config.workers == -1 else min(config.workers, task_count)
+    if config.kind is ExecutorKind.LOCAL:
+        from datatrove.executor import LocalPipelineExecutor
+
+        return LocalPipelineExecutor(
+            pipeline=list(steps),
+            tasks=task_count,
+            workers=workers,
+            logging_dir=logging_dir,
+            skip_completed=config.skip_completed,
+            depends=depends,
+            start_method=config.start_method,
+        )
+    if config.kind is ExecutorKind.SLURM:
+        from datatrove.executor import SlurmPipelineExecutor
+
+        if not config.slurm.partition:
+            raise ValueError("the slurm executor needs a partition (slurm.partition)")
+        return SlurmPipelineExecutor(
+            pipeline=list(steps),
+            tasks=task_count,
+            workers=workers,
+            time=config.slurm.time,
+            partition=config.slurm.partition,
+            cpus_per_task=config.slurm.cpus_per_task,
+            mem_per_cpu_gb=config.slurm.mem_per_cpu_gb,
+            qos=config.slurm.qos,
+            venv_path=config.slurm.venv_path,
+            sbatch_args=dict(config.slurm.sbatch_args),
+            job_name=f"codepref-{stage}",
+            logging_dir=logging_dir,
+            skip_completed=config.skip_completed,
+            depends=depends,
+        )
+    from datatrove.executor import RayPipelineExecutor
+
+    return RayPipelineExecutor(
+        pipeline=list(steps),
+        tasks=task_count,
+        workers=workers,
+        cpus_per_task=config.ray.cpus_per_task,
+        mem_per_cpu_gb=config.ray.mem_per_cpu_gb,
+        logging_dir=logging_dir,
+        skip_completed=config.skip_completed,
+        depends=depends,
+    )
+
+
+def run_stages(executors: Sequence[PipelineExecutor], config: ExecutorConfig) -> None:
+    """Run the last executor of a ``depends`` chain (datatrove runs the others first).
+
+    For Ray, connect to the configured cluster (or start a local instance) first.
+    """
+    if not executors:
+        return
+    if config.kind is ExecutorKind.RAY:
+        import ray
+
+        if not ray.is_initialized():
+            ray.init(address=config.ray.address, include_dashboard=False, log_to_driver=False)
+    executors[-1].run()

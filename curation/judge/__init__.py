@@ -1,0 +1,1 @@
+"""LLM judging: prompts, backends, the A/B protocol, vote aggregation and strict parsing."""

@@ -1,0 +1,239 @@
+"""The commit-mining pipeline: git history -> clean, deduplicated, aspect-tagged commits.
+
+Seven datatrove stages chained with ``depends=``, each with its own logging folder and
+therefore its own completion markers, so a rerun after a crash skips finished tasks and
+redoes unfinished ones (every task writes one shard named after its rank, which the redo
+overwrites: no row is lost or written twice):
+
+1. ``mine``: read -> language, message, licence, contents, tree-sitter filters -> aspects
+   -> 13-gram decontamination -> diff -> shard ``work/mined`` -> exact-dedup signatures
+2. ``exact_find``: exact duplicates across all shards (1 task)
+3. ``dedup``: re-read ``work/mined`` -> drop exact duplicates -> code-token MinHash signatures
+4. ``minhash_buckets`` (one task per band), 5. ``minhash_cluster`` (1 task)
+6. ``write``: re-read ``work/mined`` -> drop exact, then near duplicates ->
+   ``commits/<rank>.parquet``. Replaying the exact filter (a lookup of a few integers per
+   row) is cheaper than writing and reading back a deduplicated copy of every shard, and
+   it gives the MinHash filter the very document order that was signed.
+7. ``report``: ``stats.json``
+
+The same stage list runs on ``LocalPipelineExecutor``, ``SlurmPipelineExecutor`` or
+``RayPipelineExecutor``, chosen by ``MiningConfig.executor``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datatrove.executor.base import PipelineExecutor
+from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.dedup.exact_dedup import (
+    ExactDedupFilter,
+    ExactDedupSignature,
+    ExactFindDedups,
+)
+from datatrove.pipeline.dedup.minhash import (
+    MinhashDedupBuckets,
+    MinhashDedupCluster,
+    MinhashDedupFilter,
+)
+
+from curation.aspects import AspectClassifier
+from curation.dedup import CODE_MINHASH_CONFIG
+from curation.executors import (
+    ExecutorConfig,
+    ExecutorKind,
+    RayOptions,
+    SlurmOptions,
+    build_executor,
+    run_stages,
+)
+from curation.mining.filters import FilterConfig
+from curation.mining.remote import FetchConfig
+from curation.steps.mining_decontam import DecontaminationFilter
+from curation.steps.mining_dedup import CodeMinhashSignature, CodeTokenText, exact_dedup_config
+from curation.steps.mining_filters import (
+    CommitContentsFilter,
+    CommitMessageFilter,
+    LanguageFilter,
+    LicenseFilter,
+    SyntaxFilter,
+    UnifiedDiff,
+)
+from curation.steps.mining_readers import CommitShardReader, LocalHistoryReader, RemoteCommitReader
+from curation.steps.mining_tagging import AspectTagging
+from curation.steps.mining_writers import MiningReport, commits_writer
+
+STAGES: tuple[str, ...] = (
+    "mine",
+    "exact_find",
+    "dedup",
+    "minhash_buckets",
+    "minhash_cluster",
+    "write",
+    "report",
+)
+# Stages whose steps' drops are the run's drops. ``dedup`` replays the exact-dedup filter
+# only to sign the same document stream that ``write`` will filter, so its drops are
+# counted once, in ``write``.
+DROP_STAGES: tuple[str, ...] = ("mine", "write")
+
+
+@dataclass
+class MiningConfig:
+    """Everything a mining run needs; the defaults mine local repositories on one machine.
+
+    ``repos`` are local repositories (or directories of them); ``remote_metadata`` are
+    Parquet/JSONL files of commit metadata to fetch by sha. ``executor_options`` are passed
+    to the Slurm or Ray executor (e.g. ``partition`` and ``time`` for Slurm).
+    """
+
+    output: Path
+    repos: list[Path] = field(default_factory=list)
+    remote_metadata: list[Path] = field(default_factory=list)
+    benchmarks: list[Path] = field(default_factory=list)
+    license: str | None = None
+    filters: FilterConfig = field(default_factory=FilterConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    classifier: AspectClassifier | None = None
+    keep_untagged: bool = False
+    executor: ExecutorKind | str = ExecutorKind.LOCAL
+    tasks: int = 1
+    workers: int = 1
+    executor_options: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.output = Path(self.output)
+        if not self.repos and not self.remote_metadata:
+            raise ValueError("nothing to mine: give local repositories or remote metadata")
+        if self.tasks < 1 or self.workers < 1:
+            raise ValueError(f"tasks and workers must be >= 1 (got {self.tasks}, {self.workers})")
+        if self.executor not in tuple(ExecutorKind):
+            raise ValueError(f"unknown executor {self.executor!r}; use local, slurm or ray")
+        self.executor = ExecutorKind(self.executor)
+
+    @property
+    def work(self) -> Path:
+        return self.output / "work"
+
+    @property
+    def logs(self) -> Path:
+        return self.output / "logs"
+
+
+def _readers(config: MiningConfig) -> list[PipelineStep]:
+    readers: list[PipelineStep] = []
+    if config.repos:
+        readers.append(LocalHistoryReader(config.repos, license=config.license))
+    if config.remote_metadata:
+        readers.append(RemoteCommitReader(config.remote_metadata, config.fetch))
+    return readers
+
+
+def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep], int]]:
+    """Each stage's steps and task count, in run order."""
+    work, filters = config.work, config.filters
+    dedup = exact_dedup_config()
+    mine: list[PipelineStep] = [
+        *_readers(config),
+        LanguageFilter(filters),
+        CommitMessageFilter(filters),
+        LicenseFilter(filters),
+        CommitContentsFilter(filters),
+        SyntaxFilter(filters),
+        AspectTagging(config.classifier, keep_untagged=config.keep_untagged),
+    ]
+    if config.benchmarks:
+        mine.append(DecontaminationFilter(config.benchmarks))
+    mine += [
+        UnifiedDiff(),
+        commits_writer(work / "mined"),
+        ExactDedupSignature(str(work / "exact_sigs"), config=dedup),
+    ]
+    return {
+        "mine": (mine, config.tasks),
+        "exact_find": (
+            [ExactFindDedups(str(work / "exact_sigs"), str(work / "exact_dups"), config=dedup)],
+            1,
+        ),
+        "dedup": (
+            [
+                CommitShardReader(work / "mined", columns=("id", "language", "new_contents")),
+                ExactDedupFilter(str(work / "exact_dups"), config=dedup),
+                CodeTokenText(),
+                CodeMinhashSignature(str(work / "minhash_sigs")),
+            ],
+            config.tasks,
+        ),
+        "minhash_buckets": (
+            [
+                MinhashDedupBuckets(
+                    str(work / "minhash_sigs"),
+                    str(work / "minhash_buckets"),
+                    config=CODE_MINHASH_CONFIG,
+                )
+            ],
+            CODE_MINHASH_CONFIG.num_buckets,
+        ),
+        "minhash_cluster": (
+            [
+                MinhashDedupCluster(
+                    str(work / "minhash_buckets"),
+                    str(work / "minhash_remove"),
+                    config=CODE_MINHASH_CONFIG,
+                )
+            ],
+            1,
+        ),
+        "write": (
+            [
+                CommitShardReader(work / "mined"),
+                ExactDedupFilter(str(work / "exact_dups"), config=dedup),
+                MinhashDedupFilter(str(work / "minhash_remove")),
+                commits_writer(config.output / "commits"),
+            ],
+            config.tasks,
+        ),
+        "report": ([MiningReport(config.output, config.logs, STAGES[:-1], DROP_STAGES)], 1),
+    }
+
+
+def executor_config(config: MiningConfig) -> ExecutorConfig:
+    """The shared executor settings of every stage; ``executor_options`` fill the Slurm or
+    Ray options (e.g. ``partition`` and ``time`` for Slurm)."""
+    options = dict(config.executor_options)
+    kind = ExecutorKind(config.executor)
+    return ExecutorConfig(
+        kind=kind,
+        tasks=config.tasks,
+        workers=config.workers,
+        logging_dir=str(config.logs),
+        # workers start as copies of this process instead of fresh interpreters that
+        # re-import datatrove, pyarrow and the grammars (seconds per stage)
+        start_method="fork",
+        slurm=SlurmOptions(**options) if kind is ExecutorKind.SLURM else SlurmOptions(),
+        ray=RayOptions(**options) if kind is ExecutorKind.RAY else RayOptions(),
+    )
+
+
+def build_executors(config: MiningConfig) -> list[PipelineExecutor]:
+    """One executor per stage, each depending on the previous one; run the last."""
+    for folder in ("exact_dups", "minhash_remove"):
+        (config.work / folder).mkdir(parents=True, exist_ok=True)
+    shared = executor_config(config)
+    executors: list[PipelineExecutor] = []
+    for name, (pipeline, tasks) in stage_pipelines(config).items():
+        depends = executors[-1] if executors else None
+        executors.append(build_executor(pipeline, shared, name, depends=depends, tasks=tasks))
+    return executors
+
+
+def run_mining(config: MiningConfig) -> Path:
+    """Run (or resume) the whole pipeline; returns the path of ``stats.json``.
+
+    With the local executor the stats exist when this returns; Slurm and Ray jobs write
+    them when their last stage runs.
+    """
+    run_stages(build_executors(config), executor_config(config))
+    return config.output / "stats.json"

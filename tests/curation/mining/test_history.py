@@ -1,0 +1,86 @@
+"""Local candidates of a repository (``curation/mining/history.py``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from curation.mining.history import Rejected, in_shard, mine_repository
+from curation.mining.records import CommitRecord
+from curation.mining.synthetic import SyntheticCommit, build_repository
+
+ISC = (
+    "Permission to use, copy, modify, and/or distribute this software for any purpose with or "
+    "without fee is hereby granted, provided that the above copyright notice and this "
+    "permission notice appear in all copies."
+)
+CPP_HEADER_OLD = "namespace geo {\nclass Point { public: int x; };\n}\n"
+CPP_HEADER_NEW = "namespace geo {\nclass Point { public: int x; int y; };\n}\n"
+
+
+def test_records_and_rejections(tmp_path: Path) -> None:
+    repo = tmp_path / "lib.git"
+    shas = build_repository(
+        repo,
+        [
+            SyntheticCommit(
+                "Initial",
+                {
+                    "LICENSE": ISC,
+                    "geo.h": CPP_HEADER_OLD,
+                    "m.c": "int m;\n",
+                    "bin.py": b"\x00\x01",
+                },
+            ),
+            SyntheticCommit(
+                "Add y to the point\n\nNeeded by the plotter.", {"geo.h": CPP_HEADER_NEW}
+            ),
+            SyntheticCommit("Change the binary", {"bin.py": b"\x00\x02"}),
+            SyntheticCommit("Two files", {"m.c": "int m = 1;\n", "geo.h": CPP_HEADER_OLD}),
+        ],
+        bare=True,
+    )
+    items = list(mine_repository(repo))
+    records = [i for i in items if isinstance(i, CommitRecord)]
+    assert Counter(i.reason for i in items if isinstance(i, Rejected)) == Counter(
+        root_commit=1, binary_file=1, multi_file=1
+    )
+    [record] = records
+    assert record.repo == "lib" and record.license == "ISC"
+    assert (record.commit, record.parent, record.path) == (shas[1], shas[0], "geo.h")
+    assert record.language == "Cpp"  # a .h header with a class: C++
+    assert (record.old_contents, record.new_contents) == (CPP_HEADER_OLD, CPP_HEADER_NEW)
+    assert (record.subject, record.message) == (
+        "Add y to the point",
+        "Add y to the point\n\nNeeded by the plotter.",
+    )
+    assert record.committed_at == 1_700_000_060
+
+
+def test_licence_override_and_name(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    build_repository(
+        repo,
+        [
+            SyntheticCommit("Initial", {"a.go": "package a\n"}),
+            SyntheticCommit("Edit the package", {"a.go": "package a\n\nvar x = 1\n"}),
+        ],
+    )
+    [record] = [
+        i
+        for i in mine_repository(repo, name="other", license_id="MIT")
+        if isinstance(i, CommitRecord)
+    ]
+    assert (record.repo, record.license) == ("other", "MIT")
+    [detected] = [i for i in mine_repository(repo) if isinstance(i, CommitRecord)]
+    assert detected.license is None
+
+
+def test_shards_partition_the_commits(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    shas = build_repository(
+        repo, [SyntheticCommit(f"c{i}", {"a.py": f"x = {i}\n"}) for i in range(40)]
+    )
+    seen = [i.commit for rank in range(3) for i in mine_repository(repo, rank=rank, world_size=3)]
+    assert sorted(seen) == sorted(shas)
+    assert all(in_shard(s, 0, 1) for s in shas)
