@@ -75,6 +75,8 @@ class TestCase:
     """One test. With ``expected_stdout`` set, stdout is compared; with it ``None`` the
     run is harness style: the program carries its own asserts and success is exit 0."""
 
+    __test__ = False  # not a pytest test class, despite its name
+
     stdin: str = ""
     expected_stdout: str | None = None
 

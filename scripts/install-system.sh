@@ -5,13 +5,15 @@
 set -euo pipefail
 
 APT_PACKAGES=(docker.io gcc g++ default-jdk-headless nodejs golang-go ruby mono-mcs
-              golang-github-stretchr-testify-dev valgrind git)
+              golang-github-stretchr-testify-dev valgrind git libboost-dev libssl-dev)
 REQUIRED_COMMANDS=(docker dockerd gcc g++ javac java node go ruby mcs mono valgrind git)
 
 missing=()
 for cmd in "${REQUIRED_COMMANDS[@]}"; do
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
+# HumanEval-X C++ tests include boost/any.hpp and OpenSSL's md5.h.
+[[ -e /usr/include/boost/any.hpp && -e /usr/include/openssl/md5.h ]] || missing+=(boost/openssl)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

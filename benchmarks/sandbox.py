@@ -1,0 +1,171 @@
+"""Sandbox throughput: codepref's isolated backends against a naive unisolated harness.
+
+One run, one table. The workload is the 164 HumanEval-X Python canonical programs
+(prompt + solution + test + ``check(entry_point)``), run with 2 workers by
+
+- the naive harness: ``subprocess.run(["python3", file])`` per program, no isolation;
+- the codepref Docker backend (warm pool of hardened containers, host image here);
+- the codepref process backend (namespaces + cgroups on the host).
+
+Then executions/s per language for a hello world (compile + run) on the Docker backend,
+and p50/p99 job latency. Target: Docker >= 0.8x the naive harness while fully isolated.
+
+    python benchmarks/sandbox.py [--workers 2] [--hello 12] [--skip-process]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    # Run as a script, this file's folder comes first on sys.path and its own name
+    # would shadow the sandbox package.
+    sys.path.pop(0)
+
+from sandbox import DockerSandbox, Job, ProcessSandbox, Program, TestCase
+from sandbox.runners import HELLO_WORLD, PATH
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "humaneval-x"
+
+
+def python_programs() -> list[str]:
+    """prompt + canonical solution + test + ``check(<last function of the prompt>)``."""
+    with gzip.open(DATA / "python.jsonl.gz", "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    programs = []
+    for row in rows:
+        entry_point = re.findall(r"^def\s+(\w+)\s*\(", row["prompt"], re.MULTILINE)[-1]
+        body = row["prompt"] + row["canonical_solution"] + "\n" + row["test"]
+        programs.append(f"{body}\n\ncheck({entry_point})\n")
+    return programs
+
+
+def timed_parallel(
+    task: Callable[[int], bool], count: int, workers: int
+) -> tuple[float, list[float], int]:
+    """Run ``task(i)`` for every i on ``workers`` threads: (total s, latencies, passed)."""
+    latencies = [0.0] * count
+
+    def one(index: int) -> bool:
+        started = time.perf_counter()
+        ok = task(index)
+        latencies[index] = time.perf_counter() - started
+        return ok
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        passed = sum(pool.map(one, range(count)))
+    return time.perf_counter() - started, latencies, passed
+
+
+def naive(programs: Sequence[str], workers: int) -> tuple[float, list[float], int]:
+    # The interpreter the sandboxes run (their PATH), not a shim that happens to be first.
+    python3 = shutil.which("python3", path=PATH) or "python3"
+    with tempfile.TemporaryDirectory(prefix="codepref-naive-") as scratch:
+        paths = []
+        for index, source in enumerate(programs):
+            path = Path(scratch) / f"p{index}.py"
+            path.write_text(source)
+            paths.append(path)
+
+        def task(index: int) -> bool:
+            done = subprocess.run(
+                [python3, str(paths[index])], capture_output=True, timeout=30, check=False
+            )
+            return done.returncode == 0
+
+        return timed_parallel(task, len(programs), workers)
+
+
+def isolated(sandbox, programs: Sequence[str], workers: int) -> tuple[float, list[float], int]:
+    warm_up = [Job(Program("Python", "print(1)")) for _ in range(workers)]
+    sandbox.run_many(warm_up, workers=workers, progress=False)  # start-up is paid once
+
+    def task(index: int) -> bool:
+        return sandbox.run(Program("Python", programs[index])).passed
+
+    return timed_parallel(task, len(programs), workers)
+
+
+def hello_rates(sandbox, count: int, workers: int) -> dict[str, tuple[float, int]]:
+    rates = {}
+    for language, source in HELLO_WORLD.items():
+        program = Program(language, source)
+        sandbox.run(program, [TestCase("", "hello\n")])  # warm (Go build cache, page cache)
+
+        def task(_: int, program: Program = program) -> bool:
+            return sandbox.run(program, [TestCase("", "hello\n")]).passed
+
+        total, _, passed = timed_parallel(task, count, workers)
+        rates[language] = (count / total, passed)
+    return rates
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--hello", type=int, default=12, help="hello-world runs per language")
+    parser.add_argument("--skip-process", action="store_true")
+    args = parser.parse_args()
+    console = Console(width=130)
+    programs = python_programs()
+    rows: list[tuple[str, float, list[float], int]] = []
+
+    total, latencies, passed = naive(programs, args.workers)
+    rows.append(("naive subprocess.run (no isolation)", total, latencies, passed))
+    with DockerSandbox(images="host", workers=args.workers) as docker:
+        total, latencies, passed = isolated(docker, programs, args.workers)
+        rows.append((f"codepref docker ({docker.images.names()[0]})", total, latencies, passed))
+        rates = hello_rates(docker, args.hello, args.workers)
+    if not args.skip_process:
+        with ProcessSandbox(workers=args.workers) as process:
+            total, latencies, passed = isolated(process, programs, args.workers)
+            rows.append(("codepref process (namespaces+cgroups)", total, latencies, passed))
+
+    baseline = rows[0][1]
+    table = Table(
+        title=f"HumanEval-X Python, {len(programs)} canonical programs, {args.workers} workers"
+    )
+    for column in ("harness", "passed", "wall s", "programs/s", "vs naive", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="left" if column == "harness" else "right")
+    for name, total, latencies, passed in rows:
+        table.add_row(
+            name,
+            f"{passed}/{len(programs)}",
+            f"{total:.2f}",
+            f"{len(programs) / total:.1f}",
+            f"{baseline / total:.2f}x",
+            f"{1000 * statistics.median(latencies):.0f}",
+            f"{1000 * percentile(latencies, 0.99):.0f}",
+        )
+    console.print(table)
+    hello = Table(title=f"hello world, compile + run, docker backend, {args.workers} workers")
+    for column in ("language", "passed", "executions/s"):
+        hello.add_column(column, justify="left" if column == "language" else "right")
+    for language, (rate, passed) in rates.items():
+        hello.add_row(language, f"{passed}/{args.hello}", f"{rate:.2f}")
+    console.print(hello)
+
+
+if __name__ == "__main__":
+    main()

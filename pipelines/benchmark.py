@@ -1,0 +1,153 @@
+"""The ``benchmark`` pipeline: a held-out split of an assembled dataset, in CRB format,
+that a reward model trained on the training split has provably not seen.
+
+Three guards, each counted: a benchmark pair whose repository or problem (its assembly
+group) also occurs in training is dropped; one that shares a 13-gram with any training
+prompt, chosen or rejected text is dropped; and commit pairs older than ``time_cut`` are
+dropped (the published benchmark takes later commits than its training data, so a model
+cannot have memorised the fix). The output is what ``bench/`` reads:
+``id, prompt, chosen, rejected, language, aspect, subset``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+from datatrove.pipeline.base import PipelineStep
+
+from curation.assembly.records import Pair
+from curation.assembly.splits import group_key
+from curation.dedup.decontamination import DecontaminationIndex
+from curation.executors import ExecutorConfig, build_executor, run_stages
+from curation.schema import CRB_PAIRS, validate
+
+BENCHMARK_FILE = "benchmark.parquet"
+STATS_FILE = "benchmark_stats.json"
+
+
+@dataclass
+class BenchmarkConfig:
+    """``dataset`` is an assembled dataset folder (``data/{split}/*.parquet``)."""
+
+    dataset: Path
+    out: Path
+    split: str = "test"
+    train_split: str = "train"
+    ngram: int = 13
+    time_cut: str | None = None  # ISO date; commit pairs before it are not benchmark pairs
+
+    def __post_init__(self) -> None:
+        self.dataset, self.out = Path(self.dataset), Path(self.out)
+        if self.split == self.train_split:
+            raise ValueError("the benchmark split must differ from the training split")
+
+
+def read_split(dataset: Path, split: str) -> pl.DataFrame:
+    files = sorted((dataset / "data" / split).glob("*.parquet"))
+    if not files:
+        raise FileNotFoundError(f"{dataset}: no Parquet shards under data/{split}/")
+    return pl.read_parquet(files)
+
+
+def _pair(row: dict) -> Pair:
+    evidence = json.loads(row["evidence"]) if row.get("evidence") else {}
+    return Pair(**{k: row[k] for k in ("id", "prompt", "chosen", "rejected", "language",
+                                        "aspect", "source", "label_method")}, evidence=evidence)  # fmt: skip
+
+
+def _committed_before(evidence: dict, cut: datetime) -> bool:
+    stamp = evidence.get("committed_at")
+    if stamp is None:
+        return False
+    when = datetime.fromtimestamp(stamp, UTC) if isinstance(stamp, int | float) else None
+    if when is None:
+        when = datetime.fromisoformat(str(stamp))
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when < cut
+
+
+def select_benchmark(
+    train: pl.DataFrame, held_out: pl.DataFrame, config: BenchmarkConfig
+) -> tuple[list[dict], Counter[str]]:
+    """The held-out rows that pass the three guards, in CRB columns; and drops by reason."""
+    train_groups = {group_key(_pair(row)) for row in train.iter_rows(named=True)}
+    index = DecontaminationIndex.from_texts(
+        (text for column in ("prompt", "chosen", "rejected") for text in train[column]),
+        n=config.ngram,
+    )
+    cut = datetime.fromisoformat(config.time_cut) if config.time_cut else None
+    if cut is not None and cut.tzinfo is None:
+        cut = cut.replace(tzinfo=UTC)
+    drops: Counter[str] = Counter()
+    kept: list[dict] = []
+    for row in held_out.iter_rows(named=True):
+        pair = _pair(row)
+        if group_key(pair) in train_groups:
+            drops["group_in_training"] += 1
+        elif cut is not None and pair.label_method == "commit" and _committed_before(
+            pair.evidence, cut
+        ):
+            drops["before_time_cut"] += 1
+        elif any(index.contaminated(row[c]) for c in ("prompt", "chosen", "rejected")):
+            drops["ngram_overlap"] += 1
+        else:
+            kept.append(
+                {
+                    "id": row["id"],
+                    "prompt": row["prompt"],
+                    "chosen": row["chosen"],
+                    "rejected": row["rejected"],
+                    "language": row["language"],
+                    "aspect": row["aspect"],
+                    "subset": row["source"],
+                }
+            )
+    return kept, drops
+
+
+class BuildBenchmark(PipelineStep):
+    """One task: read both splits, apply the guards, write the CRB-format file and stats."""
+
+    name = "🧪 Build benchmark"
+    type = "💽 - WRITER"
+
+    def __init__(self, config: BenchmarkConfig) -> None:
+        super().__init__()
+        self.config = config
+
+    def run(self, data=None, rank: int = 0, world_size: int = 1):
+        config = self.config
+        train = read_split(config.dataset, config.train_split)
+        held_out = read_split(config.dataset, config.split)
+        kept, drops = select_benchmark(train, held_out, config)
+        for reason, count in drops.items():
+            self.stat_update(f"dropped_{reason}", value=count)
+        self.stat_update("kept", value=len(kept))
+        config.out.mkdir(parents=True, exist_ok=True)
+        table = validate(
+            pl.DataFrame(kept, schema=dict.fromkeys(CRB_PAIRS.names, pl.String)).to_arrow(),
+            CRB_PAIRS,
+            name="benchmark",
+        )
+        pq.write_table(table, config.out / BENCHMARK_FILE, compression="zstd")
+        stats = {
+            "held_out": held_out.height,
+            "kept": len(kept),
+            "drops_by_reason": dict(sorted(drops.items())),
+            "by_aspect": dict(sorted(Counter(r["aspect"] for r in kept).items())),
+            "by_language": dict(sorted(Counter(r["language"] for r in kept).items())),
+        }
+        (config.out / STATS_FILE).write_text(json.dumps(stats, indent=2) + "\n")
+        yield from ()
+
+
+def run_benchmark(config: BenchmarkConfig, executor: ExecutorConfig | None = None) -> dict:
+    executor = executor or ExecutorConfig(logging_dir=str(config.out / "logs"))
+    run_stages([build_executor([BuildBenchmark(config)], executor, "benchmark", tasks=1)], executor)
+    return json.loads((config.out / STATS_FILE).read_text())

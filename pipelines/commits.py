@@ -1,0 +1,95 @@
+"""The ``commits`` pipeline: git history -> mined commits -> (LLM review and instruction)
+-> preference pairs.
+
+The mining stages come from ``curation.steps.mining``; this pipeline adds one stage that
+reads the final commit shards, optionally rates each commit with the LLM judge (keeping
+those at or above ``min_rating``) and writes an inverse instruction as the pair's prompt,
+then turns each commit into one pair per tagged aspect. The stage depends on the last
+mining stage through datatrove's ``depends``, so one ``run`` resumes the whole chain.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from datatrove.executor.base import PipelineExecutor
+from datatrove.pipeline.base import PipelineStep
+
+from curation.executors import build_executor, run_stages
+from curation.judge.backends import OpenAIConfig
+from curation.steps.commit_pairs import CommitPairs, pairs_writer
+from curation.steps.mining import MiningConfig, build_executors, executor_config
+from curation.steps.mining_readers import CommitShardReader
+from curation.steps.mining_writers import load_stage_stats
+
+
+@dataclass
+class CommitJudgeConfig:
+    """The LLM stages; ``endpoint`` None skips them (pairs then use the commit message)."""
+
+    endpoint: str | None = None
+    model: str = "default"
+    api_key: str | None = None
+    min_rating: float = 4.0
+    instructions: bool = True
+    seed: int = 0
+
+    def backend(self) -> OpenAIConfig | None:
+        if not self.endpoint:
+            return None
+        return OpenAIConfig(base_url=self.endpoint, model=self.model, api_key=self.api_key)
+
+
+@dataclass
+class CommitsPipelineConfig:
+    mining: MiningConfig
+    judge: CommitJudgeConfig = field(default_factory=CommitJudgeConfig)
+
+    @property
+    def pairs_folder(self) -> Path:
+        return self.mining.output / "pairs"
+
+
+def pair_stage_steps(config: CommitsPipelineConfig) -> list[PipelineStep]:
+    from curation.steps.judge import RateCommits, SynthesizeInstructions
+
+    steps: list[PipelineStep] = [CommitShardReader(config.mining.output / "commits")]
+    backend = config.judge.backend()
+    if backend is not None:
+        cache = str(config.mining.output / "judge_cache")
+        steps.append(
+            RateCommits(backend, min_rating=config.judge.min_rating, cache_folder=cache)
+        )
+        if config.judge.instructions:
+            steps.append(SynthesizeInstructions(backend, seed=config.judge.seed, cache_folder=cache))
+    steps += [CommitPairs(), pairs_writer(config.pairs_folder)]
+    return steps
+
+
+def build_commit_executors(config: CommitsPipelineConfig) -> list[PipelineExecutor]:
+    mining = build_executors(config.mining)
+    pairs = build_executor(
+        pair_stage_steps(config), executor_config(config.mining), "pairs", depends=mining[-1]
+    )
+    return [*mining, pairs]
+
+
+def run_commits(config: CommitsPipelineConfig) -> dict:
+    """Run or resume the pipeline; returns (and writes) ``pairs_stats.json``."""
+    run_stages(build_commit_executors(config), executor_config(config.mining))
+    stats = commit_pair_stats(config)
+    (config.mining.output / "pairs_stats.json").write_text(json.dumps(stats, indent=2) + "\n")
+    return stats
+
+
+def commit_pair_stats(config: CommitsPipelineConfig) -> dict:
+    """Pairs written and commits dropped by the pair stage, summed over its task stats."""
+    steps = load_stage_stats(config.mining.logs / "pairs")
+    totals: dict[str, int] = {}
+    for step in steps:
+        for key, value in step.items():
+            if key.startswith(("pairs", "dropped")):
+                totals[key] = totals.get(key, 0) + int(value)
+    return {"pairs": totals.pop("pairs", 0), **dict(sorted(totals.items()))}

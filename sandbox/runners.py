@@ -1,0 +1,234 @@
+"""How each of the 8 languages is compiled and run: one recipe per language, in one table.
+
+A recipe is data (file name, compile and run argv, environment) plus, for Java, one small
+function that finds the class name the file must be named after. Commands are argv lists
+resolved on ``PATH`` inside the sandbox, so the same recipe runs against the offline host
+image, an official language image or the host itself (process backend). Compilation
+happens once per program; every test case then runs the same binary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from curation.languages import normalize_language
+
+from .api import Program
+
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+@dataclass(frozen=True)
+class Runner:
+    """The compile-and-run recipe of one language.
+
+    ``{stem}`` in an argv stands for the source file name without its extension (the Java
+    class name). ``memory_markers`` are stderr phrases by which a runtime reports running
+    out of memory on its own (a JVM heap, V8, Python's ``MemoryError``) before the cgroup
+    kills it; they turn a non-zero exit into ``MEMORY_LIMIT`` rather than
+    ``RUNTIME_ERROR``. ``address_space_limit`` says whether ``RLIMIT_AS`` is a usable
+    fallback memory limit: runtimes that reserve huge virtual ranges (JVM, Go, V8, Mono)
+    cannot start under it, so for them only a cgroup limits memory.
+    """
+
+    language: str
+    extension: str
+    run: tuple[str, ...]
+    compile: tuple[str, ...] | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    memory_markers: tuple[str, ...] = ()
+    address_space_limit: bool = True
+    stem: Callable[[str], str] = lambda source: "main"
+
+    def source_name(self, source: str) -> str:
+        return self.stem(source) + self.extension
+
+    def files(self, program: Program) -> dict[str, str]:
+        """The files to write into the work dir: the extra files, then the source."""
+        for name in program.files:
+            parts = PurePosixPath(name).parts
+            if not parts or PurePosixPath(name).is_absolute() or ".." in parts:
+                raise ValueError(f"extra file {name!r} must be a relative path inside the work dir")
+        return {**program.files, self.source_name(program.source): program.source}
+
+    def compile_argv(self, source: str) -> list[str] | None:
+        if self.compile is None:
+            return None
+        return self._expand(self.compile, source)
+
+    def run_argv(self, source: str) -> list[str]:
+        return self._expand(self.run, source)
+
+    def environment(self, workdir: str) -> dict[str, str]:
+        base = {"PATH": PATH, "HOME": workdir, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        return {**base, **{k: v.format(workdir=workdir) for k, v in self.env.items()}}
+
+    def _expand(self, argv: tuple[str, ...], source: str) -> list[str]:
+        stem = self.stem(source)
+        return [part.format(stem=stem, src=stem + self.extension) for part in argv]
+
+
+_JAVA_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+_JAVA_STRINGS = re.compile(r'"(?:\\.|[^"\\\n])*"')
+_JAVA_PUBLIC_CLASS = re.compile(
+    r"\bpublic\s+(?:(?:final|abstract|static|sealed|strictfp)\s+)*(?:class|interface|enum|record)"
+    r"\s+([A-Za-z_$][\w$]*)"
+)
+_JAVA_CLASS = re.compile(r"\b(?:class|interface|enum|record)\s+([A-Za-z_$][\w$]*)")
+_JAVA_MAIN = re.compile(r"\bstatic\s+(?:final\s+)?void\s+main\s*\(")
+
+
+def java_class_name(source: str) -> str:
+    """The name a Java source file must carry: its public top-level class, else the class
+    that declares ``main``, else ``Main``.
+
+    javac rejects a file whose public class differs from the file name, and ``java`` needs
+    the class holding ``main``; HumanEval-X puts ``public class Main`` after a non-public
+    ``class Solution``. Comments and string literals are blanked first so that a class
+    name inside a docstring does not count.
+    """
+    code = _JAVA_STRINGS.sub('""', _JAVA_COMMENTS.sub(" ", source))
+    public = _JAVA_PUBLIC_CLASS.search(code)
+    if public:
+        return public.group(1)
+    main = _JAVA_MAIN.search(code)
+    if main:
+        before = [m.group(1) for m in _JAVA_CLASS.finditer(code, 0, main.start())]
+        if before:
+            return before[-1]
+    return "Main"
+
+
+_NATIVE_OOM = ("std::bad_alloc", "Cannot allocate memory", "out of memory")
+
+RUNNERS: dict[str, Runner] = {
+    runner.language: runner
+    for runner in (
+        Runner(
+            language="C",
+            extension=".c",
+            compile=("gcc", "-O2", "-std=gnu17", "-pipe", "-o", "main", "{src}", "-lm"),
+            run=("./main",),
+            memory_markers=_NATIVE_OOM,
+        ),
+        Runner(
+            language="Cpp",
+            extension=".cpp",
+            # libcrypto: HumanEval-X (like its reference harness) links OpenSSL's MD5.
+            compile=("g++", "-O2", "-std=c++17", "-pipe", "-o", "main", "{src}", "-lcrypto"),
+            run=("./main",),
+            memory_markers=_NATIVE_OOM,
+        ),
+        Runner(
+            language="CSharp",
+            extension=".cs",
+            compile=(
+                "mcs",
+                "-optimize+",
+                "-nologo",
+                "-r:System.Numerics.dll",
+                "-r:System.Core.dll",
+                "-out:main.exe",
+                "{src}",
+            ),
+            run=("mono", "main.exe"),
+            env={"MONO_GC_PARAMS": "max-heap-size=0"},
+            memory_markers=("OutOfMemoryException", "Out of memory"),
+            address_space_limit=False,
+        ),
+        Runner(
+            language="Go",
+            extension=".go",
+            compile=("go", "build", "-o", "main", "{src}"),
+            run=("./main",),
+            # GOPATH mode over the distribution's packages (testify lives there); the
+            # build cache sits in the sandbox tmpfs and is shared by the jobs of one
+            # worker; nothing is ever downloaded.
+            env={
+                "GO111MODULE": "off",
+                "GOPATH": "/usr/share/gocode",
+                "GOCACHE": "/tmp/.gocache",
+                "GOPROXY": "off",
+                "GOFLAGS": "",
+                "CGO_ENABLED": "0",
+                "GOTOOLCHAIN": "local",
+            },
+            memory_markers=("runtime: out of memory", "fatal error: out of memory"),
+            address_space_limit=False,
+        ),
+        Runner(
+            language="Java",
+            extension=".java",
+            # javac is itself a JVM: C1 only and the serial GC start it ~20% faster.
+            compile=(
+                "javac",
+                "-J-XX:TieredStopAtLevel=1",
+                "-J-XX:+UseSerialGC",
+                "-J-Xshare:auto",
+                "-nowarn",
+                "-encoding",
+                "UTF-8",
+                "-d",
+                ".",
+                "{src}",
+            ),
+            run=(
+                "java",
+                "-XX:+UseSerialGC",
+                "-XX:MaxRAMPercentage=80",
+                "-Xss64m",
+                "-cp",
+                ".",
+                "{stem}",
+            ),
+            memory_markers=("java.lang.OutOfMemoryError",),
+            address_space_limit=False,
+            stem=java_class_name,
+        ),
+        Runner(
+            language="JavaScript",
+            extension=".js",
+            run=("node", "{src}"),
+            memory_markers=("heap out of memory", "Allocation failed"),
+            address_space_limit=False,
+        ),
+        Runner(
+            language="Python",
+            extension=".py",
+            run=("python3", "-u", "{src}"),
+            env={"PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"},
+            memory_markers=("MemoryError",),
+        ),
+        Runner(
+            language="Ruby",
+            extension=".rb",
+            run=("ruby", "{src}"),
+            memory_markers=("NoMemoryError", "failed to allocate memory"),
+        ),
+    )
+}
+
+
+HELLO_WORLD: dict[str, str] = {
+    "C": '#include <stdio.h>\nint main(void){ puts("hello"); return 0; }\n',
+    "CSharp": 'class P { static void Main(){ System.Console.WriteLine("hello"); } }\n',
+    "Cpp": '#include <iostream>\nint main(){ std::cout << "hello" << std::endl; }\n',
+    "Go": 'package main\nimport "fmt"\nfunc main(){ fmt.Println("hello") }\n',
+    "Java": (
+        "public class Hello {\n"
+        '  public static void main(String[] a){ System.out.println("hello"); }\n}\n'
+    ),
+    "JavaScript": 'console.log("hello");\n',
+    "Python": 'print("hello")\n',
+    "Ruby": 'puts "hello"\n',
+}
+"""A program per language that prints ``hello``: the smallest check that a toolchain works
+(``codepref sandbox check``, the benchmark, the tests)."""
+
+
+def runner_for(language: str) -> Runner:
+    """The recipe for a canonical language name or any alias (``C#``, ``c++``, ``js``)."""
+    return RUNNERS[normalize_language(language)]

@@ -1,0 +1,293 @@
+"""One sandbox worker: a supervisor reached over a JSON-lines channel, plus its cgroup.
+
+Both backends are pools of these. The backend decides how the supervisor is isolated (a
+container, or namespaces on the host) and how its stdin/stdout are reached (an attached
+container socket, or pipes); everything after that — writing the files, compiling once,
+running each test, measuring, deciding the verdict — is here, so the two backends give
+the same answers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import select
+import time
+from collections.abc import Callable, Sequence
+
+from .api import Comparison, Limits, Program, RunResult, Status, TestCase, TestOutcome
+from .cgroups import Cgroup
+from .runners import Runner, runner_for
+from .verdicts import Observation, classify, tail
+
+MIB = 1 << 20
+COMPILE_MEMORY_MB = 2048
+COMPILE_OUTPUT_BYTES = 1 << 20
+CHANNEL_GRACE_S = 15.0
+VALGRIND_SLOWDOWN = 100.0
+_RESOURCE_VERDICTS = {Status.TIMEOUT, Status.MEMORY_LIMIT, Status.OUTPUT_LIMIT}
+
+
+class WorkerError(RuntimeError):
+    """The supervisor broke (died, hung, answered nonsense): the worker must be replaced."""
+
+
+class Channel:
+    """JSON lines to and from a supervisor. Subclasses provide the raw byte transport."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def fileno(self) -> int:
+        raise NotImplementedError
+
+    def write(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def read_chunk(self) -> bytes | None:
+        """Bytes of the supervisor's stdout available now: b"" at end of stream, None when
+        the transport delivered nothing complete yet."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def request(self, message: dict, timeout_s: float) -> dict:
+        try:
+            self.write(json.dumps(message).encode() + b"\n")
+        except OSError as error:
+            raise WorkerError(f"cannot reach the supervisor: {error}") from error
+        deadline = time.monotonic() + timeout_s
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerError(f"the supervisor did not answer within {timeout_s:.0f}s")
+            ready, _, _ = select.select([self], [], [], remaining)
+            if ready:
+                chunk = self.read_chunk()
+                if chunk == b"":
+                    raise WorkerError("the supervisor exited: " + self.diagnostics())
+                if chunk:
+                    self._buffer += chunk
+        line, _, rest = bytes(self._buffer).partition(b"\n")
+        self._buffer = bytearray(rest)
+        try:
+            answer = json.loads(line)
+        except ValueError as error:
+            raise WorkerError(f"unreadable supervisor answer {line[:200]!r}") from error
+        if "error" in answer:
+            raise WorkerError(f"supervisor error: {answer['error']}")
+        return answer
+
+    def diagnostics(self) -> str:
+        """What the supervisor wrote on stderr, for error messages."""
+        return ""
+
+
+class Worker:
+    """A live supervisor that runs one program at a time."""
+
+    def __init__(
+        self,
+        channel: Channel,
+        *,
+        backend: str,
+        image: str = "",
+        cgroup: Cgroup | None = None,
+        count_instructions: bool = False,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.channel = channel
+        self.backend = backend
+        self.image = image
+        self.cgroup = cgroup
+        self.count_instructions = count_instructions
+        self._on_close = on_close
+        self._jobs = itertools.count()
+        self._home = "/tmp"
+        self.channel.request({"op": "ping"}, CHANNEL_GRACE_S * 4)
+
+    def close(self) -> None:
+        try:
+            self.channel.close()
+        finally:
+            if self._on_close is not None:
+                self._on_close()
+
+    # -- a whole program -----------------------------------------------------------------
+    def execute(
+        self,
+        program: Program,
+        tests: Sequence[TestCase],
+        limits: Limits,
+        comparison: Comparison,
+    ) -> RunResult:
+        """Write the files, compile once, run the tests in order against that build.
+
+        Every test runs (so ``tests_passed`` counts them all) except after a TIMEOUT,
+        MEMORY_LIMIT or OUTPUT_LIMIT: a program that exhausts a resource on one input
+        would most likely do it again, and each further test would cost the full limit.
+        """
+        runner = runner_for(program.language)
+        workdir = f"job{next(self._jobs)}"
+        written = self.channel.request(
+            {"op": "write", "dir": workdir, "files": runner.files(program)}, CHANNEL_GRACE_S
+        )
+        self._home = written["dir"]
+        result = self._compile_and_test(runner, program, tests, limits, comparison, workdir)
+        self.channel.request({"op": "remove", "dir": workdir}, CHANNEL_GRACE_S)
+        return result
+
+    def _compile_and_test(
+        self,
+        runner: Runner,
+        program: Program,
+        tests: Sequence[TestCase],
+        limits: Limits,
+        comparison: Comparison,
+        workdir: str,
+    ) -> RunResult:
+        compile_s = 0.0
+        compile_output = ""
+        argv = runner.compile_argv(program.source)
+        if argv is not None:
+            seen = self._exec(
+                runner,
+                argv,
+                workdir,
+                "",
+                time_s=limits.compile_time_s,
+                memory_mb=max(COMPILE_MEMORY_MB, limits.memory_mb),
+                output_bytes=COMPILE_OUTPUT_BYTES,
+                pids=max(limits.pids, 256),
+            )
+            compile_s = seen["wall_s"]
+            compile_output = tail(seen["stderr"] + seen["stdout"])
+            if seen["timed_out"] or seen["exit_code"] != 0:
+                if seen["timed_out"]:
+                    compile_output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
+                return self._result(Status.COMPILE_ERROR, (), compile_s, compile_output)
+        outcomes: list[TestOutcome] = []
+        for test in tests:
+            outcome = self._run_test(runner, program, test, limits, comparison, workdir)
+            outcomes.append(outcome)
+            if outcome.status in _RESOURCE_VERDICTS:
+                break
+        failed = next((o.status for o in outcomes if o.status is not Status.OK), Status.OK)
+        return self._result(failed, tuple(outcomes), compile_s, compile_output)
+
+    def _result(
+        self, status: Status, tests: tuple[TestOutcome, ...], compile_s: float, output: str
+    ) -> RunResult:
+        return RunResult(
+            status=status,
+            tests=tests,
+            compile_s=compile_s,
+            compile_output=output,
+            backend=self.backend,
+            image=self.image,
+        )
+
+    # -- one test --------------------------------------------------------------------------
+    def _run_test(
+        self,
+        runner: Runner,
+        program: Program,
+        test: TestCase,
+        limits: Limits,
+        comparison: Comparison,
+        workdir: str,
+    ) -> TestOutcome:
+        argv = runner.run_argv(program.source)
+        seen = self._exec(
+            runner,
+            argv,
+            workdir,
+            test.stdin,
+            time_s=limits.time_s,
+            memory_mb=limits.memory_mb,
+            output_bytes=limits.output_kb * 1024,
+            pids=limits.pids,
+        )
+        status = classify(
+            Observation(
+                exit_code=seen["exit_code"],
+                timed_out=seen["timed_out"],
+                output_limited=seen["output_limited"],
+                oom_killed=seen["oom_killed"],
+                stdout=seen["stdout"],
+                stderr=seen["stderr"],
+            ),
+            test,
+            comparison,
+            runner.memory_markers,
+        )
+        instructions = None
+        if self.count_instructions and status is Status.OK:
+            counted = self._exec(
+                runner,
+                argv,
+                workdir,
+                test.stdin,
+                time_s=limits.time_s * VALGRIND_SLOWDOWN + 10,
+                memory_mb=limits.memory_mb * 4,
+                output_bytes=limits.output_kb * 1024,
+                pids=limits.pids,
+                count_instructions=True,
+            )
+            instructions = counted.get("instructions")
+        return TestOutcome(
+            status=status,
+            exit_code=seen["exit_code"],
+            wall_s=seen["wall_s"],
+            cpu_s=seen["cpu_s"],
+            peak_memory_kb=seen["peak_memory_kb"],
+            instructions=instructions,
+            stdout_tail=tail(seen["stdout"]),
+            stderr_tail=tail(seen["stderr"]),
+        )
+
+    def _exec(
+        self,
+        runner: Runner,
+        argv: list[str],
+        workdir: str,
+        stdin: str,
+        *,
+        time_s: float,
+        memory_mb: int,
+        output_bytes: int,
+        pids: int,
+        count_instructions: bool = False,
+    ) -> dict:
+        """Run one process in the supervisor, measured by the cgroup where we can arm it."""
+        resting = oom_before = None
+        if self.cgroup is not None:
+            resting = self.cgroup.arm(memory_mb * MIB, pids)
+            if resting is not None:
+                oom_before = self.cgroup.oom_kills()
+        request = {
+            "op": "exec",
+            "dir": workdir,
+            "argv": argv,
+            "env": runner.environment(self._home),
+            "stdin": stdin,
+            "time_s": time_s,
+            "output_bytes": output_bytes,
+            "count_instructions": count_instructions,
+        }
+        if resting is None:
+            # No cgroup we can arm: rlimits are the only limits left.
+            request["nproc"] = pids
+            if runner.address_space_limit:
+                request["address_space_bytes"] = memory_mb * MIB
+        seen = self.channel.request(request, time_s + CHANNEL_GRACE_S)
+        seen["oom_killed"] = False
+        seen["peak_memory_kb"] = seen["maxrss_kb"]
+        if self.cgroup is not None and resting is not None:
+            try:
+                seen["peak_memory_kb"] = max(0, self.cgroup.peak_bytes() - resting) // 1024
+                seen["oom_killed"] = self.cgroup.oom_kills() > (oom_before or 0)
+            except OSError:
+                pass
+        return seen

@@ -1,0 +1,89 @@
+"""``codepref sandbox run | check | images``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def adder(tmp_path):
+    source = tmp_path / "add.py"
+    source.write_text("a, b = map(int, input().split())\nprint(a + b)\n")
+    return source
+
+
+def test_run_with_tests_file(adder, tmp_path):
+    tests = tmp_path / "tests.jsonl"
+    tests.write_text(
+        json.dumps({"stdin": "1 2\n", "expected_stdout": "3\n"})
+        + "\n"
+        + json.dumps({"input": "2 2\n", "output": "4"})
+        + "\n"
+    )
+    result = runner.invoke(
+        app, ["sandbox", "run", str(adder), "--tests", str(tests), "--backend", "process"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "sandbox backend: process" in result.output
+    assert "OK" in result.output
+
+
+def test_run_with_stdin_and_json_output(adder, tmp_path):
+    stdin = tmp_path / "in.txt"
+    stdin.write_text("20 22\n")
+    result = runner.invoke(
+        app,
+        ["sandbox", "run", str(adder), "--stdin", str(stdin), "--backend", "process", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output[result.output.index("{") :])
+    assert payload["status"] == "OK"
+    assert payload["tests"][0]["stdout_tail"] == "42\n"
+
+
+def test_run_fails_on_a_wrong_answer_and_names_a_bad_test_line(adder, tmp_path):
+    tests = tmp_path / "tests.jsonl"
+    tests.write_text(json.dumps({"stdin": "1 1\n", "expected_stdout": "3\n"}) + "\n")
+    wrong = runner.invoke(
+        app, ["sandbox", "run", str(adder), "--tests", str(tests), "--backend", "process"]
+    )
+    assert wrong.exit_code == 1
+    assert "WRONG_ANSWER" in wrong.output
+    tests.write_text('{"stdin": "1 1\\n"}\nnot json\n')
+    bad = runner.invoke(app, ["sandbox", "run", str(adder), "--tests", str(tests)])
+    assert bad.exit_code != 0
+    assert "line 2" in bad.output
+
+
+def test_run_needs_a_language_it_can_tell(tmp_path):
+    source = tmp_path / "program.txt"
+    source.write_text("print(1)\n")
+    result = runner.invoke(app, ["sandbox", "run", str(source), "--backend", "process"])
+    assert result.exit_code != 0
+    explicit = runner.invoke(
+        app, ["sandbox", "run", str(source), "--lang", "py", "--backend", "process"]
+    )
+    assert explicit.exit_code == 0, explicit.output
+
+
+def test_images_lists_every_language(docker_client, host_image):
+    result = runner.invoke(app, ["sandbox", "images"])
+    assert result.exit_code == 0, result.output
+    for language in ("CSharp", "JavaScript", "Ruby"):
+        assert language in result.output
+
+
+@pytest.mark.slow
+def test_check_reports_every_toolchain(docker_client, host_image):
+    result = runner.invoke(app, ["sandbox", "check", "--backend", "docker"])
+    assert "docker engine" in result.output
+    for language in ("C ", "Cpp", "Java", "Go", "Ruby"):
+        assert f"{language}" in result.output
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,105 @@
+"""The Docker backend: hardened containers, warm pool, replacement, and no leftovers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from sandbox import Program, Status, TestCase
+from sandbox.backends.docker import LABEL, OWNER_LABEL, reap_orphans
+
+pytestmark = pytest.mark.docker
+
+
+def test_containers_are_locked_down(docker_sandbox):
+    docker_sandbox.run(Program("Python", "print(1)\n"))
+    containers = docker_sandbox.client.containers.list(filters={"label": LABEL})
+    mine = [c for c in containers if c.labels.get(OWNER_LABEL, "").endswith(f":{os.getpid()}")]
+    assert mine
+    for container in mine:
+        host = container.attrs["HostConfig"]
+        assert host["NetworkMode"] == "none"
+        assert host["ReadonlyRootfs"] is True
+        assert host["CapDrop"] == ["ALL"]
+        assert "no-new-privileges" in host["SecurityOpt"]
+        assert host["PidsLimit"] > 0 and host["Memory"] > 0 and host["NanoCpus"] > 0
+        assert host["MemorySwap"] == host["Memory"]  # no swap
+        assert "/tmp" in host["Tmpfs"]
+        assert host["AutoRemove"] is True
+        assert container.attrs["Config"]["User"] == "65534:65534"
+        mounts = {m["Destination"]: m["RW"] for m in container.attrs["Mounts"]}
+        assert mounts and not any(mounts.values())  # every bind mount read-only
+
+
+def test_jobs_run_as_nobody_in_a_read_only_root(docker_sandbox):
+    probe = "import os\nprint(os.getuid())\nopen('/probe', 'w')\n"
+    result = docker_sandbox.run(Program("Python", probe))
+    assert result.status is Status.RUNTIME_ERROR
+    assert result.stdout_tail == "65534\n"
+    assert "Read-only file system" in result.stderr_tail
+
+
+def test_orphans_of_dead_owners_are_reaped(docker_client, host_image):
+    import socket
+
+    orphan = docker_client.containers.create(
+        host_image,
+        command=["/bin/sleep", "600"],
+        labels={LABEL: "1", OWNER_LABEL: f"{socket.gethostname()}:{2**22 + 7}"},
+        volumes={"/usr": {"bind": "/usr", "mode": "ro"}, "/lib": {"bind": "/lib", "mode": "ro"}},
+    )
+    assert reap_orphans(docker_client) >= 1
+    assert orphan.id not in {c.id for c in docker_client.containers.list(all=True)}
+
+
+def test_a_dead_container_is_replaced(docker_sandbox):
+    docker_sandbox.run(Program("Python", "print(1)\n"))
+    for container in docker_sandbox.client.containers.list(filters={"label": LABEL}):
+        if container.labels.get(OWNER_LABEL, "").endswith(f":{os.getpid()}"):
+            container.kill()
+    result = docker_sandbox.run(Program("Python", "print(2)\n"), [TestCase("", "2\n")])
+    assert result.status is Status.OK
+
+
+CHILD = """
+import os, signal, sys, time
+from sandbox import DockerSandbox, Program
+with DockerSandbox(images="host", workers=1) as sandbox:
+    sandbox.run(Program("Python", "print(1)"))
+    print("ready", flush=True)
+    if sys.argv[1] == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["kill", "interrupt"])
+def test_no_container_outlives_a_killed_or_interrupted_parent(docker_client, host_image, how):
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(CHILD), how], stdout=subprocess.PIPE
+    )
+    assert child.stdout.readline().strip() == b"ready"
+    owner_suffix = f":{child.pid}"
+
+    def owned() -> list[str]:
+        return [
+            c.id
+            for c in docker_client.containers.list(all=True, filters={"label": LABEL})
+            if c.labels.get(OWNER_LABEL, "").endswith(owner_suffix)
+        ]
+
+    assert owned()
+    if how == "interrupt":
+        child.send_signal(signal.SIGINT)
+    child.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while owned() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert owned() == []
