@@ -1,0 +1,215 @@
+"""``codepref bench``: run, report, compare and rescore reward-model evaluations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from bench.compare import compare_runs
+from bench.dataset import DatasetError, load_pairs, select_pairs
+from bench.evaluate import (
+    BootstrapConfig,
+    FailureRule,
+    ScoresError,
+    evaluate,
+    read_run,
+    rescore,
+)
+from bench.report import write_report
+from bench.scorers import SYSTEM_PROMPT_MODES, make_scorer
+
+bench_app = typer.Typer(
+    help="Evaluate reward models on CRB-format pairs; reproduce and compare published runs.",
+    no_args_is_help=True,
+)
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+Resamples = Annotated[int, typer.Option(help="Bootstrap resamples for the 95% intervals.")]
+Seed = Annotated[int, typer.Option(help="Seed of the bootstrap (and of the random scorer).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bench_app, name="bench")
+
+
+def _fail(error: Exception) -> None:
+    errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+    raise typer.Exit(1)
+
+
+@bench_app.command("run")
+def run(
+    data: Annotated[str, typer.Option(help="Parquet file, folder, or HF dataset id.")],
+    out: Annotated[Path, typer.Option(help="Run directory to write.")],
+    model: Annotated[
+        str | None, typer.Option(help="Path or id of an AutoModelForSequenceClassification RM.")
+    ] = None,
+    scorer: Annotated[
+        str, typer.Option(help="seqcls, judge, random, longer or shorter.")
+    ] = "seqcls",
+    system_prompt: Annotated[str, typer.Option(help="none, full or aspect.")] = "none",
+    config: Annotated[str | None, typer.Option(help="HF config, e.g. Full.")] = None,
+    split: Annotated[str, typer.Option(help="HF split.")] = "test",
+    aspect: Annotated[list[str] | None, typer.Option(help="Keep these aspects.")] = None,
+    language: Annotated[list[str] | None, typer.Option(help="Keep these languages.")] = None,
+    subset: Annotated[list[str] | None, typer.Option(help="Keep these subsets.")] = None,
+    sample: Annotated[int | None, typer.Option(help="Stratified sample size.")] = None,
+    batch_size: Annotated[int, typer.Option(help="seqcls batch size.")] = 8,
+    max_length: Annotated[int, typer.Option(help="seqcls max tokens per response.")] = 4096,
+    truncation_side: Annotated[str, typer.Option(help="left or right.")] = "left",
+    trust_remote_code: Annotated[bool, typer.Option(help="Allow custom model code.")] = False,
+    batch_invariant: Annotated[
+        bool, typer.Option(help="float64 compute, float32 scores (CPU).")
+    ] = True,
+    device: Annotated[str, typer.Option(help="torch device.")] = "cpu",
+    judge_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible base URL (judge).")
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option(envvar="OPENAI_API_KEY", help="Judge API key.")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Fail on rows with missing fields.")] = False,
+    resamples: Resamples = 1000,
+    seed: Seed = 0,
+) -> None:
+    """Score CRB pairs with a model or baseline and write a run directory."""
+    if system_prompt not in SYSTEM_PROMPT_MODES:
+        _fail(ValueError(f"--system-prompt must be one of {', '.join(SYSTEM_PROMPT_MODES)}"))
+    if scorer in ("seqcls", "judge") and not model:
+        _fail(ValueError(f"--model is required for the {scorer} scorer"))
+    if scorer == "judge" and not judge_url:
+        _fail(ValueError("--judge-url is required for the judge scorer"))
+    try:
+        loaded = load_pairs(data, config, split, strict)
+        pairs = select_pairs(loaded.pairs, aspect, language, subset, sample, seed)
+    except (DatasetError, ValueError) as error:
+        _fail(error)
+    console.print(loaded.summary())
+    options = {
+        "model": model,
+        "base_url": judge_url,
+        "api_key": api_key,
+        "system_prompt": system_prompt,
+        "batch_size": batch_size,
+        "max_length": max_length,
+        "truncation_side": truncation_side,
+        "trust_remote_code": trust_remote_code,
+        "batch_invariant": batch_invariant,
+        "device": device,
+        "seed": seed,
+    }
+    data_info = {
+        "source": data,
+        "config": config,
+        "split": split,
+        "filters": {"aspect": aspect, "language": language, "subset": subset},
+        "sample": sample,
+        "dropped": loaded.dropped,
+    }
+    files = evaluate(
+        pairs, make_scorer(scorer, options), out, data_info, BootstrapConfig(resamples, seed)
+    )
+    _print_results(files.results)
+
+
+def _print_results(path: Path) -> None:
+    results = json.loads(path.read_text())
+    table = Table(title=str(path.parent))
+    table.add_column("group")
+    table.add_column("accuracy", justify="right")
+    table.add_column("count", justify="right")
+    overall = results["overall"]
+    table.add_row("overall", f"{overall['accuracy']:.4f}", str(overall["total_examples"]))
+    for name, group in results["by_aspect"].items():
+        table.add_row(name, f"{group['accuracy']:.4f}", str(group["count"]))
+    console.print(table)
+
+
+@bench_app.command("report")
+def report(
+    runs: Annotated[list[Path], typer.Argument(help="Run directories (CRB format).")],
+    out: Annotated[Path, typer.Option(help="Folder for the leaderboard and plots.")],
+    resamples: Resamples = 1000,
+    seed: Seed = 0,
+) -> None:
+    """Leaderboard (Markdown + HTML) with CIs and PNG plots across run directories."""
+    try:
+        files = write_report(runs, out, BootstrapConfig(resamples, seed))
+    except (ScoresError, ValueError) as error:
+        _fail(error)
+    for path in (files.markdown, files.html, files.aspects_png, files.heatmap_png):
+        console.print(f"wrote {path}")
+
+
+@bench_app.command("compare")
+def compare(
+    run_a: Annotated[Path, typer.Argument(help="First run directory.")],
+    run_b: Annotated[Path, typer.Argument(help="Second run directory.")],
+    resamples: Resamples = 1000,
+    seed: Seed = 0,
+    alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
+) -> None:
+    """Paired comparison (B - A) with a bootstrap CI and McNemar's test, overall and by group."""
+    try:
+        result = compare_runs(
+            read_run(run_a),
+            read_run(run_b),
+            run_a.resolve().name,
+            run_b.resolve().name,
+            BootstrapConfig(resamples, seed),
+            alpha,
+        )
+    except (ScoresError, ValueError) as error:
+        _fail(error)
+    table = Table(title=f"{result.name_b} - {result.name_a} on {result.shared} shared pairs")
+    for column in ("group", "pairs", "A", "B", "B-A", "95% CI", "A only", "B only", "p", ""):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    rows = [result.overall] + [d for key in result.groups for d in result.groups[key]]
+    for d in rows:
+        table.add_row(
+            d.group,
+            str(d.pairs),
+            f"{d.accuracy_a:.2%}",
+            f"{d.accuracy_b:.2%}",
+            f"{d.difference:+.2%}",
+            f"{d.ci[0]:+.2%} .. {d.ci[1]:+.2%}",
+            str(d.mcnemar.only_a),
+            str(d.mcnemar.only_b),
+            f"{d.mcnemar.p_value:.3g}",
+            "*" if d.significant else "",
+        )
+    console.print(table)
+    if result.only_a or result.only_b:
+        console.print(
+            f"pairs only in {result.name_a}: {len(result.only_a)}; "
+            f"only in {result.name_b}: {len(result.only_b)} (left out of the comparison)"
+        )
+    console.print(result.verdict())
+
+
+@bench_app.command("rescore")
+def rescore_command(
+    scores: Annotated[Path, typer.Argument(help="A scores.parquet made elsewhere.")],
+    out: Annotated[Path, typer.Option(help="Run directory to write.")],
+    failure_sentinel: Annotated[
+        float | None,
+        typer.Option(help="Score that marks a failed response (LMUnit: 0), when no flags."),
+    ] = None,
+    resamples: Resamples = 1000,
+    seed: Seed = 0,
+) -> None:
+    """Recompute results.json (published format) and extras.json from per-pair scores."""
+    try:
+        files = rescore(
+            scores, out, FailureRule(failure_sentinel), BootstrapConfig(resamples, seed)
+        )
+    except ScoresError as error:
+        _fail(error)
+    _print_results(files.results)

@@ -1,0 +1,260 @@
+"""Scorers: anything that gives each pair a chosen score and a rejected score.
+
+- ``seqcls``: an ``AutoModelForSequenceClassification`` reward model scores each response
+  on its own (chat template and system prompt recorded, length-sorted batches).
+- ``judge``: a pairwise generative judge behind an OpenAI-compatible endpoint, asked in both
+  orders (see :mod:`bench.judge`).
+- baselines: ``random`` (seeded), ``longer`` and ``shorter`` (response length in characters).
+
+Every scorer returns :class:`PairScores` and a ``describe()`` dict stored as ``run.json``, so
+a result always says how its scores were made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import polars as pl
+
+from curation.criteria import all_criteria_system_prompt, aspect_system_prompt
+
+SystemPromptMode = Literal["none", "full", "aspect"]
+SYSTEM_PROMPT_MODES: tuple[str, ...] = ("none", "full", "aspect")
+PLAIN_TEMPLATE = "{system}\n\n{prompt}\n\n{response}"
+
+
+@dataclass
+class PairScores:
+    """Scores for each pair in input order; NaN marks a missing score (counted wrong)."""
+
+    chosen: np.ndarray
+    rejected: np.ndarray
+    flags: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class Scorer(Protocol):
+    name: str
+
+    def score(self, pairs: pl.DataFrame) -> PairScores: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
+def system_prompt(mode: str, aspect: str) -> str | None:
+    """The system prompt of a pair under a mode: none, all criteria, or the pair's aspect."""
+    if mode == "none":
+        return None
+    if mode == "full":
+        return all_criteria_system_prompt()
+    if mode == "aspect":
+        return aspect_system_prompt(aspect)
+    raise ValueError(f"unknown system prompt mode {mode!r}; expected one of none, full, aspect")
+
+
+@dataclass
+class RandomScorer:
+    """Uniform random scores from a seeded generator: the 50% floor, with its noise."""
+
+    seed: int = 0
+    name: str = "random"
+
+    def score(self, pairs: pl.DataFrame) -> PairScores:
+        rng = np.random.default_rng(self.seed)
+        draws = rng.random((2, pairs.height))
+        return PairScores(draws[0], draws[1])
+
+    def describe(self) -> dict[str, Any]:
+        return {"scorer": "random", "seed": self.seed}
+
+
+@dataclass
+class LengthScorer:
+    """Scores by response length in characters: tells how much a benchmark rewards length.
+
+    Equal lengths give equal scores, which the CRB rule counts as wrong.
+    """
+
+    prefer: Literal["longer", "shorter"] = "longer"
+
+    @property
+    def name(self) -> str:
+        return self.prefer
+
+    def score(self, pairs: pl.DataFrame) -> PairScores:
+        sign = 1.0 if self.prefer == "longer" else -1.0
+        chosen = pairs["chosen"].str.len_chars().to_numpy().astype(np.float64)
+        rejected = pairs["rejected"].str.len_chars().to_numpy().astype(np.float64)
+        return PairScores(sign * chosen, sign * rejected)
+
+    def describe(self) -> dict[str, Any]:
+        return {"scorer": self.prefer, "unit": "characters"}
+
+
+@dataclass(frozen=True)
+class SeqClsConfig:
+    """How a sequence-classification RM is loaded and fed.
+
+    ``batch_invariant`` (on by default, CPU only) runs the forward pass in float64 and keeps
+    float32 scores: oneDNN/MKL kernels pick different reduction orders for different batch
+    shapes, so plain float32 scores move in the 8th digit with the batch size, while float64
+    differences (~1e-16) vanish when rounded to float32. On an accelerator the checkpoint's
+    dtype is kept and scores may differ across batch sizes at that dtype's precision.
+    """
+
+    model: str
+    system_prompt: SystemPromptMode = "none"
+    truncation_side: Literal["left", "right"] = "left"
+    max_length: int = 4096
+    batch_size: int = 8
+    trust_remote_code: bool = False
+    batch_invariant: bool = True
+    device: str = "cpu"
+    seed: int = 0
+
+
+class SeqClsScorer:
+    """Scores each response independently with an ``AutoModelForSequenceClassification``.
+
+    The conversation is [system?, user: prompt, assistant: response]; it is rendered with
+    the tokenizer's chat template when it has one, else with :data:`PLAIN_TEMPLATE`. Texts
+    are scored in batches sorted by token length (little padding) and put back in order.
+    """
+
+    def __init__(self, config: SeqClsConfig, progress: bool = True) -> None:
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        self.config = config
+        self.progress = progress
+        self.name = f"seqcls:{config.model}"
+        self.tokenizer = AutoTokenizer.from_pretrained(
+            config.model, trust_remote_code=config.trust_remote_code
+        )
+        self.tokenizer.truncation_side = config.truncation_side
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        # A checkpoint without a reward head (a bare encoder) gets a seeded new one.
+        torch.manual_seed(config.seed)
+        self.model = AutoModelForSequenceClassification.from_pretrained(
+            config.model, num_labels=1, trust_remote_code=config.trust_remote_code
+        )
+        if self.model.config.pad_token_id is None:
+            self.model.config.pad_token_id = self.tokenizer.pad_token_id
+        if config.device == "cpu":
+            dtype = torch.float64 if config.batch_invariant else torch.float32
+            self.model.to(dtype=dtype)
+        # On an accelerator the checkpoint's own dtype is kept (bf16 for rm/ checkpoints).
+        self.model.to(device=config.device).eval()
+        self.max_length = min(config.max_length, self.tokenizer.model_max_length)
+
+    @property
+    def template(self) -> str:
+        return self.tokenizer.chat_template or PLAIN_TEMPLATE
+
+    @property
+    def template_name(self) -> str:
+        return "tokenizer chat template" if self.tokenizer.chat_template else "plain"
+
+    def render(self, prompt: str, response: str, aspect: str) -> str:
+        system = system_prompt(self.config.system_prompt, aspect)
+        if self.tokenizer.chat_template:
+            messages = [{"role": "system", "content": system}] if system else []
+            messages += [
+                {"role": "user", "content": prompt},
+                {"role": "assistant", "content": response},
+            ]
+            return self.tokenizer.apply_chat_template(messages, tokenize=False)
+        return PLAIN_TEMPLATE.format(system=system or "", prompt=prompt, response=response)
+
+    def score_texts(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
+        """One score per text, computed in length-sorted batches, returned in input order."""
+        import torch
+
+        size = batch_size or self.config.batch_size
+        has_template = bool(self.tokenizer.chat_template)
+        encoded = self.tokenizer(
+            texts,
+            truncation=True,
+            max_length=self.max_length,
+            add_special_tokens=not has_template,
+        )["input_ids"]
+        order = sorted(range(len(texts)), key=lambda i: (-len(encoded[i]), i))
+        scores = np.empty(len(texts), dtype=np.float64)
+        batches = [order[i : i + size] for i in range(0, len(order), size)]
+        for batch in _progress(batches, "scoring", self.progress):
+            padded = self.tokenizer.pad(
+                {"input_ids": [encoded[i] for i in batch]}, return_tensors="pt"
+            ).to(self.config.device)
+            with torch.inference_mode():
+                logits = self.model(**padded).logits[:, 0]
+            scores[batch] = logits.float().cpu().numpy()
+        return scores
+
+    def score(self, pairs: pl.DataFrame) -> PairScores:
+        rows = pairs.select("prompt", "chosen", "rejected", "aspect").iter_rows()
+        texts: list[str] = []
+        for prompt, chosen, rejected, aspect in rows:
+            texts += [self.render(prompt, chosen, aspect), self.render(prompt, rejected, aspect)]
+        scores = self.score_texts(texts)
+        return PairScores(scores[0::2], scores[1::2])
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "scorer": "seqcls",
+            **asdict(self.config),
+            "model_class": type(self.model).__name__,
+            "chat_template": {
+                "name": self.template_name,
+                "sha256": hashlib.sha256(self.template.encode()).hexdigest()[:16],
+            },
+            "max_length_effective": self.max_length,
+            "padding_side": self.tokenizer.padding_side,
+            "pad_token": self.tokenizer.pad_token,
+            "compute_dtype": str(self.model.dtype).removeprefix("torch."),
+            "score_dtype": "float32",
+            "batch_order": "sorted by token length, longest first",
+        }
+
+
+def _progress(items: list, label: str, enabled: bool) -> Iterator:
+    if not enabled:
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, description=label, transient=True)
+
+
+@contextmanager
+def progress_callback(total: int, label: str, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar driven by a ``advance(n)`` callback (for judge backends)."""
+    if not enabled:
+        yield lambda n: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def make_scorer(kind: str, options: Mapping[str, Any]) -> Scorer:
+    """A scorer by kind (``seqcls``, ``judge``, ``random``, ``longer``, ``shorter``)."""
+    if kind == "random":
+        return RandomScorer(seed=int(options.get("seed", 0)))
+    if kind in ("longer", "shorter"):
+        return LengthScorer(prefer=kind)
+    if kind == "seqcls":
+        fields = SeqClsConfig.__dataclass_fields__
+        return SeqClsScorer(SeqClsConfig(**{k: v for k, v in options.items() if k in fields}))
+    if kind == "judge":
+        from bench.judge import JudgeConfig, JudgeScorer
+
+        fields = JudgeConfig.__dataclass_fields__
+        return JudgeScorer(JudgeConfig(**{k: v for k, v in options.items() if k in fields}))
+    raise ValueError(f"unknown scorer {kind!r}; expected seqcls, judge, random, longer, shorter")
