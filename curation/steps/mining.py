@@ -17,14 +17,13 @@ overwrites: no row is lost or written twice):
 7. ``report``: ``stats.json``
 
 The same stage list runs on ``LocalPipelineExecutor``, ``SlurmPipelineExecutor`` or
-``RayPipelineExecutor``, chosen by ``MiningConfig.executor``.
+``RayPipelineExecutor``, chosen by ``MiningConfig.executor.kind``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from datatrove.executor.base import PipelineExecutor
 from datatrove.pipeline.base import PipelineStep
@@ -41,14 +40,7 @@ from datatrove.pipeline.dedup.minhash import (
 
 from curation.aspects import AspectClassifier
 from curation.dedup import CODE_MINHASH_CONFIG
-from curation.executors import (
-    ExecutorConfig,
-    ExecutorKind,
-    RayOptions,
-    SlurmOptions,
-    build_executor,
-    run_stages,
-)
+from curation.executors import ExecutorConfig, build_executor, run_stages
 from curation.mining.filters import FilterConfig
 from curation.mining.remote import FetchConfig
 from curation.steps.mining_decontam import DecontaminationFilter
@@ -85,8 +77,9 @@ class MiningConfig:
     """Everything a mining run needs; the defaults mine local repositories on one machine.
 
     ``repos`` are local repositories (or directories of them); ``remote_metadata`` are
-    Parquet/JSONL files of commit metadata to fetch by sha. ``executor_options`` are passed
-    to the Slurm or Ray executor (e.g. ``partition`` and ``time`` for Slurm).
+    Parquet/JSONL files of commit metadata to fetch by sha. ``executor`` says where the
+    stages run; its logging directory is always ``<output>/logs``, where the report reads
+    the stats of every stage.
     """
 
     output: Path
@@ -98,20 +91,17 @@ class MiningConfig:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     classifier: AspectClassifier | None = None
     keep_untagged: bool = False
-    executor: ExecutorKind | str = ExecutorKind.LOCAL
-    tasks: int = 1
-    workers: int = 1
-    executor_options: dict[str, Any] = field(default_factory=dict)
+    # "fork": local workers start as copies of this process instead of fresh interpreters
+    # that re-import datatrove, pyarrow and the grammars (seconds per stage)
+    executor: ExecutorConfig = field(
+        default_factory=lambda: ExecutorConfig(workers=1, start_method="fork")
+    )
 
     def __post_init__(self) -> None:
         self.output = Path(self.output)
         if not self.repos and not self.remote_metadata:
             raise ValueError("nothing to mine: give local repositories or remote metadata")
-        if self.tasks < 1 or self.workers < 1:
-            raise ValueError(f"tasks and workers must be >= 1 (got {self.tasks}, {self.workers})")
-        if self.executor not in tuple(ExecutorKind):
-            raise ValueError(f"unknown executor {self.executor!r}; use local, slurm or ray")
-        self.executor = ExecutorKind(self.executor)
+        self.executor.logging_dir = str(self.output / "logs")
 
     @property
     def work(self) -> Path:
@@ -120,6 +110,10 @@ class MiningConfig:
     @property
     def logs(self) -> Path:
         return self.output / "logs"
+
+    @property
+    def tasks(self) -> int:
+        return self.executor.tasks
 
 
 def _readers(config: MiningConfig) -> list[PipelineStep]:
@@ -199,33 +193,16 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
     }
 
 
-def executor_config(config: MiningConfig) -> ExecutorConfig:
-    """The shared executor settings of every stage; ``executor_options`` fill the Slurm or
-    Ray options (e.g. ``partition`` and ``time`` for Slurm)."""
-    options = dict(config.executor_options)
-    kind = ExecutorKind(config.executor)
-    return ExecutorConfig(
-        kind=kind,
-        tasks=config.tasks,
-        workers=config.workers,
-        logging_dir=str(config.logs),
-        # workers start as copies of this process instead of fresh interpreters that
-        # re-import datatrove, pyarrow and the grammars (seconds per stage)
-        start_method="fork",
-        slurm=SlurmOptions(**options) if kind is ExecutorKind.SLURM else SlurmOptions(),
-        ray=RayOptions(**options) if kind is ExecutorKind.RAY else RayOptions(),
-    )
-
-
 def build_executors(config: MiningConfig) -> list[PipelineExecutor]:
     """One executor per stage, each depending on the previous one; run the last."""
     for folder in ("exact_dups", "minhash_remove"):
         (config.work / folder).mkdir(parents=True, exist_ok=True)
-    shared = executor_config(config)
     executors: list[PipelineExecutor] = []
     for name, (pipeline, tasks) in stage_pipelines(config).items():
         depends = executors[-1] if executors else None
-        executors.append(build_executor(pipeline, shared, name, depends=depends, tasks=tasks))
+        executors.append(
+            build_executor(pipeline, config.executor, name, depends=depends, tasks=tasks)
+        )
     return executors
 
 
@@ -235,5 +212,5 @@ def run_mining(config: MiningConfig) -> Path:
     With the local executor the stats exist when this returns; Slurm and Ray jobs write
     them when their last stage runs.
     """
-    run_stages(build_executors(config), executor_config(config))
+    run_stages(build_executors(config), config.executor)
     return config.output / "stats.json"

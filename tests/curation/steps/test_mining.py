@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from curation.executors import ExecutorConfig, SlurmOptions
 from curation.mining.synthetic import SyntheticCommit, build_repository, single_file_history
 from curation.schema import COMMITS, validate
 from curation.steps.mining import STAGES, MiningConfig, build_executors, run_mining
@@ -456,7 +457,12 @@ def read_rows(out: Path) -> list[dict]:
 def mined(zoo: Path, benchmark_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("mined")
     run_mining(
-        MiningConfig(output=out, repos=[zoo], benchmarks=[benchmark_file], tasks=2, workers=1)
+        MiningConfig(
+            output=out,
+            repos=[zoo],
+            benchmarks=[benchmark_file],
+            executor=ExecutorConfig(tasks=2, workers=1, start_method="fork"),
+        )
     )
     return out
 
@@ -544,7 +550,14 @@ def test_stats_account_for_every_commit(mined: Path, zoo: Path) -> None:
 
 def test_rerun_is_a_no_op(mined: Path, zoo: Path, benchmark_file: Path) -> None:
     before = {p.name: p.read_bytes() for p in (mined / "commits").glob("*.parquet")}
-    run_mining(MiningConfig(output=mined, repos=[zoo], benchmarks=[benchmark_file], tasks=2))
+    run_mining(
+        MiningConfig(
+            output=mined,
+            repos=[zoo],
+            benchmarks=[benchmark_file],
+            executor=ExecutorConfig(tasks=2, start_method="fork"),
+        )
+    )
     after = {p.name: p.read_bytes() for p in (mined / "commits").glob("*.parquet")}
     assert before == after
     assert json.loads((mined / "stats.json").read_text())["rows_out"] == 8
@@ -574,7 +587,9 @@ def test_executor_is_one_option(zoo: Path, tmp_path: Path) -> None:
     from datatrove.executor.local import LocalPipelineExecutor
     from datatrove.executor.slurm import SlurmPipelineExecutor
 
-    local = build_executors(MiningConfig(output=tmp_path, repos=[zoo], tasks=3, workers=2))
+    local = build_executors(
+        MiningConfig(output=tmp_path, repos=[zoo], executor=ExecutorConfig(tasks=3, workers=2))
+    )
     assert [type(e) for e in local] == [LocalPipelineExecutor] * len(STAGES)
     assert [e.world_size for e in local] == [3, 1, 3, 14, 1, 3, 1]
     assert all(e.depends is p for p, e in itertools.pairwise(local))
@@ -582,22 +597,26 @@ def test_executor_is_one_option(zoo: Path, tmp_path: Path) -> None:
         MiningConfig(
             output=tmp_path,
             repos=[zoo],
-            executor="slurm",
-            tasks=4,
-            executor_options={"partition": "cpu", "time": "01:00:00"},
+            executor=ExecutorConfig(
+                kind="slurm", tasks=4, slurm=SlurmOptions(partition="cpu", time="01:00:00")
+            ),
         )
     )
     assert [type(e) for e in slurm] == [SlurmPipelineExecutor] * len(STAGES)
     assert slurm[-1].depends is slurm[-2] and slurm[0].tasks == 4
     with pytest.raises(ValueError, match="partition"):
-        build_executors(MiningConfig(output=tmp_path, repos=[zoo], executor="slurm"))
+        build_executors(
+            MiningConfig(output=tmp_path, repos=[zoo], executor=ExecutorConfig(kind="slurm"))
+        )
     try:
         import ray  # noqa: F401
     except ImportError:
         pytest.skip("ray is not installed here; RayPipelineExecutor needs it to run")
     from datatrove.executor.ray import RayPipelineExecutor
 
-    ray_executors = build_executors(MiningConfig(output=tmp_path, repos=[zoo], executor="ray"))
+    ray_executors = build_executors(
+        MiningConfig(output=tmp_path, repos=[zoo], executor=ExecutorConfig(kind="ray"))
+    )
     assert isinstance(ray_executors[0], RayPipelineExecutor)
 
 

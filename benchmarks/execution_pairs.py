@@ -1,0 +1,156 @@
+"""Benchmark of execution labelling: pairs per minute end to end, and measure stability.
+
+1. The whole pipeline (read, [mutate], execute with repeats, pair, write Parquet) on the
+   bundled sample set (40 problems, 160 solutions, 5 repeats of passing solutions) and on
+   HumanEval-X Python with mutants, with 2 sandbox workers; the peer is the same
+   HumanEval-X run with 1 worker, measured in the same invocation.
+2. Stability of the runtime measure: one program (the bundled C ``triangular_sum`` slow
+   solution on a fixed input) run 10 times; the coefficient of variation of its
+   instruction counts against that of its CPU time. The process backend counts
+   instructions under valgrind, so that side runs ~50x slower per run.
+
+    .venv/bin/python benchmarks/execution_pairs.py [--no-peer] [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+REPO = Path(__file__).resolve().parent.parent
+# Run as a script, this folder comes first on sys.path, and its sandbox.py benchmark would
+# shadow the sandbox package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+HUMANEVAL_PYTHON = REPO.parent / "shared" / "data" / "humaneval-x" / "python.jsonl.gz"
+console = Console(width=140)
+
+
+def pipeline_run(name: str, source: str, workers: int, repeats: int, mutants: bool) -> dict:
+    from curation.execution_cli import load_inputs, run_execution_pipeline
+    from curation.steps.execute import ExecutionConfig
+    from curation.steps.mutate import MutationConfig
+    from curation.steps.pair_executions import PairingConfig
+
+    if source == "samples":
+        problems, solutions = load_inputs(None, None, None, True, None)
+    else:
+        problems, solutions = load_inputs(None, None, Path(source), False, None)
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        summary = run_execution_pipeline(
+            problems,
+            solutions,
+            Path(folder),
+            ExecutionConfig(backend="process", workers=workers, repeats=repeats, progress=False),
+            PairingConfig(),
+            MutationConfig(max_mutants=4) if mutants else None,
+        )
+        seconds = time.perf_counter() - start
+    # First runs, plus the repeats of passing solutions.
+    runs = summary["solutions"] + (repeats - 1) * summary["executions_by_status"].get("OK", 0)
+    return {
+        "name": name,
+        "workers": workers,
+        "problems": summary["problems"],
+        "runs": runs,
+        "pairs": summary["pairs"],
+        "by_aspect": summary["pairs_by_aspect"],
+        "seconds": seconds,
+        "pairs_per_minute": 60 * summary["pairs"] / seconds,
+    }
+
+
+def coefficient_of_variation(values: list[float]) -> float:
+    mean = statistics.fmean(values)
+    return statistics.stdev(values) / mean if mean else float("nan")
+
+
+def stability(repeats: int = 10) -> dict:
+    from curation.samples import load_samples
+    from sandbox import Job, Program, TestCase, open_sandbox
+
+    _, solutions = load_samples(("C",))
+    code = next(s.code for s in solutions if s.id == "sample/C/triangular_sum/slow")
+    # A harness-style run (no expected stdout): the measurement, not the answer, matters.
+    job = Job(Program("C", code), (TestCase("4000\n"),))
+    with open_sandbox("process", workers=1) as plain:
+        cpu = [plain.run(job.program, job.tests).cpu_s for _ in range(repeats)]
+    with open_sandbox("process", workers=1, count_instructions=True) as counting:
+        counted = [counting.run(job.program, job.tests) for _ in range(repeats)]
+    instructions = [float(result.instructions or 0) for result in counted]
+    return {
+        "cpu_s": cpu,
+        "instructions": instructions,
+        "cv_cpu": coefficient_of_variation(cpu),
+        "cv_instructions": coefficient_of_variation(instructions),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="runs of passing solutions")
+    parser.add_argument("--no-peer", action="store_true", help="skip the 1-worker peer run")
+    args = parser.parse_args()
+
+    rows = [pipeline_run("bundled samples", "samples", 2, args.repeats, mutants=False)]
+    if HUMANEVAL_PYTHON.is_file():
+        rows.append(pipeline_run("HumanEval-X Python + mutants", str(HUMANEVAL_PYTHON), 2, 1, True))
+        if not args.no_peer:
+            rows.append(
+                pipeline_run("HumanEval-X Python + mutants", str(HUMANEVAL_PYTHON), 1, 1, True)
+            )
+    else:
+        console.print(f"[yellow]{HUMANEVAL_PYTHON} not found: HumanEval-X rows skipped")
+    table = Table(title="execution pairs, end to end (process sandbox)")
+    for column in ("input", "workers", "problems", "runs", "pairs", "FC/RE/ME", "s", "pairs/min"):
+        table.add_column(column)
+    for row in rows:
+        aspects = row["by_aspect"]
+        table.add_row(
+            row["name"],
+            str(row["workers"]),
+            str(row["problems"]),
+            str(row["runs"]),
+            str(row["pairs"]),
+            "/".join(
+                str(aspects.get(a, 0))
+                for a in ("Functional_Correctness", "Runtime_Efficiency", "Memory_Efficiency")
+            ),
+            f"{row['seconds']:.1f}",
+            f"{row['pairs_per_minute']:.0f}",
+        )
+    console.print(table)
+
+    measured = stability()
+    table = Table(title="runtime measure stability: 10 runs of one program")
+    for column in ("measure", "median", "min", "max", "coefficient of variation"):
+        table.add_column(column)
+    for name, key, cv in (
+        ("CPU time (s)", "cpu_s", "cv_cpu"),
+        ("instructions", "instructions", "cv_instructions"),
+    ):
+        values = measured[key]
+        table.add_row(
+            name,
+            f"{statistics.median(values):.6g}",
+            f"{min(values):.6g}",
+            f"{max(values):.6g}",
+            f"{measured[cv]:.2e}",
+        )
+    console.print(table)
+    if measured["cv_instructions"] == 0:
+        console.print("instruction counts: identical in every run (CV 0); CPU time varies")
+    else:
+        ratio = measured["cv_cpu"] / measured["cv_instructions"]
+        console.print(f"instruction counts are {ratio:.0f}x more stable than CPU time (CV ratio)")
+
+
+if __name__ == "__main__":
+    main()

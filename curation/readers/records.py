@@ -1,0 +1,103 @@
+"""In-memory records of the ``problems`` and ``solutions`` tables.
+
+Readers turn user files into these records so that the execution step and the pairing
+logic never touch raw dicts: a :class:`Problem` knows how to turn a solution's code into
+the :class:`~sandbox.api.Program` and test list the sandbox runs, in both test styles
+(stdin/stdout cases, or a harness appended to the code that exits 0 on success).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sandbox.api import HARNESS, Limits, Program, TestCase
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A task with tests. ``harness`` set means harness style: the program is the solution
+    followed by the harness, run once with no input; else ``tests`` are stdin/stdout cases."""
+
+    id: str
+    source: str
+    language: str
+    prompt: str
+    tests: tuple[TestCase, ...] = ()
+    harness: str | None = None
+    entry_point: str | None = None
+    limits: Limits | None = None
+
+    @property
+    def is_harness(self) -> bool:
+        return self.harness is not None
+
+    @property
+    def test_cases(self) -> tuple[TestCase, ...]:
+        """What the sandbox runs: the stdin/stdout cases, or the single harness run."""
+        return (HARNESS,) if self.is_harness else self.tests
+
+    def program(self, code: str) -> Program:
+        """The program that tests ``code``: the code itself, or the code then the harness."""
+        if self.harness is None:
+            return Program(self.language, code)
+        harness = self.harness.lstrip("\n")
+        return Program(self.language, f"{code.rstrip()}\n\n{harness}")
+
+    def to_row(self) -> dict[str, Any]:
+        """A row of the ``problems`` table (curation/schema.py PROBLEMS)."""
+        limits = self.limits
+        return {
+            "id": self.id,
+            "source": self.source,
+            "language": self.language,
+            "prompt": self.prompt,
+            "tests": [
+                {"stdin": case.stdin, "expected_stdout": case.expected_stdout}
+                for case in self.tests
+            ],
+            "harness": self.harness,
+            "entry_point": self.entry_point,
+            "limits": None
+            if limits is None
+            else {
+                "time_s": limits.time_s,
+                "memory_mb": limits.memory_mb,
+                "output_kb": limits.output_kb,
+                "pids": limits.pids,
+                "compile_time_s": limits.compile_time_s,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Candidate code for a problem. ``origin`` is one of schema.SOLUTION_ORIGINS;
+    ``meta`` is a JSON string (a mutant's operator and parent, an LLM's model, ...)."""
+
+    id: str
+    problem_id: str
+    language: str
+    code: str
+    origin: str = "human"
+    meta: str | None = None
+
+    @property
+    def kind(self) -> str | None:
+        """``meta["kind"]``: what made this solution (``bug_introduction`` for LLM bugs)."""
+        if not self.meta:
+            return None
+        meta = json.loads(self.meta)
+        return meta.get("kind") if isinstance(meta, dict) else None
+
+    def to_row(self) -> dict[str, Any]:
+        """A row of the ``solutions`` table (curation/schema.py SOLUTIONS)."""
+        return {
+            "id": self.id,
+            "problem_id": self.problem_id,
+            "language": self.language,
+            "code": self.code,
+            "origin": self.origin,
+            "meta": self.meta,
+        }

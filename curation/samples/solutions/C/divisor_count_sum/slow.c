@@ -1,0 +1,22 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+long long compute(long long n) {
+    long long s = 0;
+    for (long long i = 1; i <= n; i++) {
+        for (long long j = 1; j <= i; j++) {
+            if (i % j == 0) {
+                s++;
+            }
+        }
+    }
+    return s;
+}
+
+int main(void) {
+    long long n;
+    while (scanf("%lld", &n) == 1) {
+        printf("%lld\n", compute(n));
+    }
+    return 0;
+}

@@ -1,0 +1,27 @@
+using System;
+using System.Text;
+
+public class Program
+{
+    static long Compute(long n)
+    {
+        long best = -1000000000000L, cur = 0;
+        for (long i = 1; i < n; i++) {
+            long x = i * 7919 % 1000 - 500;
+            cur = cur + x > x ? cur + x : x;
+            best = cur > best ? cur : best;
+        }
+        return best;
+    }
+
+    public static void Main()
+    {
+        string[] parts = Console.In.ReadToEnd().Split((char[])null, StringSplitOptions.RemoveEmptyEntries);
+        StringBuilder output = new StringBuilder();
+        foreach (string part in parts)
+        {
+            output.Append(Compute(long.Parse(part))).Append('\n');
+        }
+        Console.Write(output.ToString());
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using System.Text;
+
+public class Program
+{
+    static long Compute(long n)
+    {
+        long s = 0, m = 0;
+        for (long i = 1; i <= n; i++) {
+            long x = i * 37 % 101;
+            m = x > m ? x : m;
+            s += m;
+        }
+        return s;
+    }
+
+    // Answers cached for every n up to the input bound, allocated up front.
+    const int Bound = 4000000;
+    static long[] memo;
+
+    static long Solve(long n)
+    {
+        if (memo == null)
+        {
+            memo = new long[Bound];
+            for (int i = 0; i < Bound; i++)
+            {
+                memo[i] = -1;
+            }
+        }
+        if (memo[n] < 0)
+        {
+            memo[n] = Compute(n);
+        }
+        return memo[n];
+    }
+
+    public static void Main()
+    {
+        string[] parts = Console.In.ReadToEnd().Split((char[])null, StringSplitOptions.RemoveEmptyEntries);
+        StringBuilder output = new StringBuilder();
+        foreach (string part in parts)
+        {
+            output.Append(Solve(long.Parse(part))).Append('\n');
+        }
+        Console.Write(output.ToString());
+    }
+}

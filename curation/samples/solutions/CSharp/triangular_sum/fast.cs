@@ -1,0 +1,26 @@
+using System;
+using System.Text;
+
+public class Program
+{
+    static long Compute(long n)
+    {
+        long t = 0, s = 0;
+        for (long i = 1; i <= n; i++) {
+            t = (t + i) % 1000000007;
+            s = (s + t) % 1000000007;
+        }
+        return s;
+    }
+
+    public static void Main()
+    {
+        string[] parts = Console.In.ReadToEnd().Split((char[])null, StringSplitOptions.RemoveEmptyEntries);
+        StringBuilder output = new StringBuilder();
+        foreach (string part in parts)
+        {
+            output.Append(Compute(long.Parse(part))).Append('\n');
+        }
+        Console.Write(output.ToString());
+    }
+}

@@ -1,0 +1,22 @@
+#include <iostream>
+
+long long compute(long long n) {
+    long long best = -1000000000000LL;
+    for (long long l = 1; l <= n; l++) {
+        long long cur = 0;
+        for (long long r = l; r <= n; r++) {
+            cur += r * 7919 % 1000 - 500;
+            best = cur > best ? cur : best;
+        }
+    }
+    return best;
+}
+
+int main() {
+    std::ios::sync_with_stdio(false);
+    long long n;
+    while (std::cin >> n) {
+        std::cout << compute(n) << '\n';
+    }
+    return 0;
+}

@@ -1,0 +1,19 @@
+#include <iostream>
+
+long long compute(long long n) {
+    long long t = 0, s = 0;
+    for (long long i = 1; i <= n; i++) {
+        s = (s + t) % 1000000007;
+        t = (t + i) % 1000000007;
+    }
+    return s;
+}
+
+int main() {
+    std::ios::sync_with_stdio(false);
+    long long n;
+    while (std::cin >> n) {
+        std::cout << compute(n) << '\n';
+    }
+    return 0;
+}

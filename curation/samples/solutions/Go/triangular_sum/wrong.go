@@ -1,0 +1,29 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+)
+
+func compute(n int64) int64 {
+	var t, s int64
+	for i := int64(1); i <= n; i++ {
+		s = (s + t) % 1000000007
+		t = (t + i) % 1000000007
+	}
+	return s
+}
+
+func main() {
+	reader := bufio.NewReader(os.Stdin)
+	writer := bufio.NewWriter(os.Stdout)
+	defer writer.Flush()
+	var n int64
+	for {
+		if _, err := fmt.Fscan(reader, &n); err != nil {
+			break
+		}
+		fmt.Fprintln(writer, compute(n))
+	}
+}

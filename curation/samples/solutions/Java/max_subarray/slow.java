@@ -1,0 +1,30 @@
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.StringTokenizer;
+
+public class Main {
+    static long compute(long n) {
+        long best = -1000000000000L;
+        for (long l = 1; l <= n; l++) {
+            long cur = 0;
+            for (long r = l; r <= n; r++) {
+                cur += r * 7919 % 1000 - 500;
+                best = cur > best ? cur : best;
+            }
+        }
+        return best;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        StringBuilder out = new StringBuilder();
+        String line;
+        while ((line = in.readLine()) != null) {
+            StringTokenizer tokens = new StringTokenizer(line);
+            while (tokens.hasMoreTokens()) {
+                out.append(compute(Long.parseLong(tokens.nextToken()))).append('\n');
+            }
+        }
+        System.out.print(out);
+    }
+}

@@ -1,0 +1,16 @@
+const input = require("fs").readFileSync(0, "utf8");
+
+function compute(n) {
+  let s = 0;
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= i; j++) {
+      if (i % j == 0) {
+        s++;
+      }
+    }
+  }
+  return s;
+}
+
+const answers = input.split(/\s+/).filter((token) => token.length > 0).map((token) => compute(Number(token)));
+console.log(answers.join("\n"));

@@ -1,0 +1,28 @@
+const input = require("fs").readFileSync(0, "utf8");
+
+function compute(n) {
+  let best = -1000000000000, cur = 0;
+  for (let i = 1; i <= n; i++) {
+    let x = i * 7919 % 1000 - 500;
+    cur = cur + x > x ? cur + x : x;
+    best = cur > best ? cur : best;
+  }
+  return best;
+}
+
+// Answers cached for every n up to the input bound, allocated up front.
+const BOUND = 12000000;
+let memo = null;
+
+function solve(n) {
+  if (memo === null) {
+    memo = new Float64Array(BOUND).fill(-1);
+  }
+  if (memo[n] < 0) {
+    memo[n] = compute(n);
+  }
+  return memo[n];
+}
+
+const answers = input.split(/\s+/).filter((token) => token.length > 0).map((token) => solve(Number(token)));
+console.log(answers.join("\n"));

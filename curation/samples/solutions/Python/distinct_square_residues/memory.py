@@ -1,0 +1,31 @@
+import sys
+
+
+# Answers cached for every n up to the input bound, allocated up front.
+BOUND = 4000000
+MEMO = [-1] * BOUND
+
+
+def compute(n):
+    seen = [False] * 1009
+    count = 0
+    for i in range(1, n + 1):
+        r = i * i % 1009
+        if not seen[r]:
+            seen[r] = True
+            count += 1
+    return count
+
+
+def solve(n):
+    if MEMO[n] < 0:
+        MEMO[n] = compute(n)
+    return MEMO[n]
+
+
+def main():
+    answers = [solve(int(token)) for token in sys.stdin.read().split()]
+    print("\n".join(str(answer) for answer in answers))
+
+
+main()

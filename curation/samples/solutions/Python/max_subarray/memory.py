@@ -1,0 +1,29 @@
+import sys
+
+
+# Answers cached for every n up to the input bound, allocated up front.
+BOUND = 4000000
+MEMO = [-1] * BOUND
+
+
+def compute(n):
+    best, cur = -1000000000000, 0
+    for i in range(1, n + 1):
+        x = i * 7919 % 1000 - 500
+        cur = max(x, cur + x)
+        best = max(best, cur)
+    return best
+
+
+def solve(n):
+    if MEMO[n] < 0:
+        MEMO[n] = compute(n)
+    return MEMO[n]
+
+
+def main():
+    answers = [solve(int(token)) for token in sys.stdin.read().split()]
+    print("\n".join(str(answer) for answer in answers))
+
+
+main()

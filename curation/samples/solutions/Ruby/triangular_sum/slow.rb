@@ -1,0 +1,12 @@
+def compute(n)
+  s = 0
+  (1..n).each do |i|
+    t = 0
+    (1..i).each { |j| t = (t + j) % 1_000_000_007 }
+    s = (s + t) % 1_000_000_007
+  end
+  s
+end
+
+answers = $stdin.read.split.map { |token| compute(token.to_i) }
+puts answers.join("\n")

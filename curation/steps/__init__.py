@@ -1,0 +1,1 @@
+"""datatrove PipelineSteps that wrap codepref's curation logic (one module per stage)."""

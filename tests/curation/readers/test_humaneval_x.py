@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from curation.readers import TableReadError, read_humaneval_x
+from curation.readers.humaneval_x import language_of_task, python_entry_point
+
+
+@pytest.mark.parametrize(
+    ("name", "language"), [("cpp", "Cpp"), ("java", "Java"), ("python", "Python")]
+)
+def test_reads_all_164_problems(shared_data: Path, name: str, language: str) -> None:
+    problems, solutions = read_humaneval_x(shared_data / "humaneval-x" / f"{name}.jsonl.gz")
+    assert len(problems) == len(solutions) == 164
+    assert {p.language for p in problems} == {language}
+    assert all(p.is_harness and p.source == "humaneval-x" for p in problems)
+    assert all(
+        s.origin == "reference" and s.code.startswith(p.prompt)
+        for p, s in zip(problems, solutions, strict=True)
+    )
+    program = problems[0].program(solutions[0].code)
+    if language == "Python":
+        assert program.source.rstrip().endswith("check(has_close_elements)")
+    elif language == "Java":
+        assert "public class Main" in program.source and "class Solution" in program.source
+    else:
+        assert "int main()" in program.source
+
+
+def test_python_entry_point_is_the_last_definition(shared_data: Path) -> None:
+    problems, _ = read_humaneval_x(shared_data / "humaneval-x" / "python.jsonl.gz")
+    assert problems[38].entry_point == "decode_cyclic"  # encode_cyclic is a helper before it
+    assert python_entry_point("x = 1\n") is None
+
+
+def test_language_comes_from_the_task_id(tmp_path: Path) -> None:
+    assert language_of_task("CPP/3") == "Cpp"
+    assert language_of_task("JavaScript/0") == "JavaScript"
+    path = tmp_path / "rust.jsonl.gz"
+    with gzip.open(path, "wt") as handle:
+        row = {"task_id": "Rust/0", "prompt": "fn f()", "canonical_solution": "{}", "test": ""}
+        handle.write(json.dumps(row) + "\n")
+    with pytest.raises(TableReadError, match="row 0: task_id 'Rust/0'"):
+        read_humaneval_x(path)
+
+
+def test_missing_fields_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps({"task_id": "Python/0", "prompt": "def f():\n"}) + "\n")
+    with pytest.raises(TableReadError, match="row 0: missing canonical_solution, test"):
+        read_humaneval_x(path)
