@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from curation.executors import ExecutorConfig
 from curation.mining.history import Rejected, mine_repository
 from curation.mining.records import CommitRecord
 from curation.mining.synthetic import build_repository, single_file_history
@@ -91,8 +92,8 @@ def main() -> None:
         assert sorted(r.commit for r in subset if not isinstance(r, Rejected)) == sorted(wanted)
 
         config = MiningConfig(
-            output=root / "out", repos=[repo], license="MIT", tasks=args.workers,
-            workers=args.workers,
+            output=root / "out", repos=[repo], license="MIT",
+            executor=ExecutorConfig(tasks=args.workers, workers=args.workers, start_method="fork"),
         )  # fmt: skip
         # Stage by stage, in dependency order, to see where the time goes; each executor
         # finds its dependency already launched and complete, as in a chained run.

@@ -85,7 +85,7 @@ def run_execution_pipeline(
     execution: ExecutionConfig,
     pairing: PairingConfig,
     mutation: MutationConfig | None,
-    tasks: int = 1,
+    executor: ExecutorConfig | None = None,
     bugs: BugInjectionConfig | None = None,
 ) -> dict[str, Any]:
     """Read -> (mutate) -> (inject LLM bugs) -> execute -> pair -> write, on datatrove's
@@ -96,7 +96,10 @@ def run_execution_pipeline(
     if bugs is not None:
         steps.append(InjectBugs(bugs))
     steps += [ExecuteSolutions(execution), PairExecutions(pairing), ExecutionTablesWriter(out)]
-    config = ExecutorConfig(tasks=tasks, workers=1, logging_dir=str(out / "logs"))
+    # One worker per task by default: each task already runs its sandbox jobs in parallel.
+    config = executor or ExecutorConfig(workers=1)
+    if config.logging_dir is None:
+        config.logging_dir = str(out / "logs")
     run_stages([build_executor(steps, config, "execute")], config)
     summary = summarize(out, problems=len(problems))
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -219,7 +222,7 @@ def execute(
         MutationConfig(operators=_operators(operators), max_mutants=max_mutants)
         if mutants
         else None,
-        tasks=tasks,
+        executor=ExecutorConfig(tasks=tasks, workers=1),
         bugs=bugs,
     )
     print_summary(summary, Console())

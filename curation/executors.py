@@ -55,7 +55,7 @@ class ExecutorConfig:
     kind: ExecutorKind = ExecutorKind.LOCAL
     tasks: int = 1
     workers: int = -1
-    logging_dir: str = "out/logs"
+    logging_dir: str | None = None  # None: the pipeline's own ``<out>/logs``
     skip_completed: bool = True
     # "fork" starts local workers as copies of this process (no re-import of pyarrow and
     # the grammars, seconds per stage); "forkserver" is safer once threads are running.
@@ -87,6 +87,8 @@ def build_executor(
     every stage resumes independently. ``tasks`` overrides the configured task count for
     stages that must run as one task (a final merge, a cluster step).
     """
+    if config.logging_dir is None:
+        raise ValueError("ExecutorConfig.logging_dir is not set; pipelines set it to <out>/logs")
     logging_dir = str(Path(config.logging_dir) / stage)
     task_count = tasks if tasks is not None else config.tasks
     workers = -1 if config.workers == -1 else min(config.workers, task_count)

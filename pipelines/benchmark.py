@@ -2,9 +2,10 @@
 that a reward model trained on the training split has provably not seen.
 
 Three guards, each counted: a benchmark pair whose repository or problem (its assembly
-group) also occurs in training is dropped; one that shares a 13-gram with any training
-prompt, chosen or rejected text is dropped; and commit pairs older than ``time_cut`` are
-dropped (the published benchmark takes later commits than its training data, so a model
+group) also occurs in training is dropped; one whose prompt shares a 13-gram with any
+training prompt is dropped (``decontaminate`` names the columns compared; code columns are
+off by default because boilerplate such as input parsing legitimately repeats across
+problems); and commit pairs older than ``time_cut`` are dropped (the published benchmark takes later commits than its training data, so a model
 cannot have memorised the fix). The output is what ``bench/`` reads:
 ``id, prompt, chosen, rejected, language, aspect, subset``.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,11 +42,19 @@ class BenchmarkConfig:
     train_split: str = "train"
     ngram: int = 13
     time_cut: str | None = None  # ISO date; commit pairs before it are not benchmark pairs
+    decontaminate: tuple[str, ...] = ("prompt",)
+    executor: ExecutorConfig = field(default_factory=ExecutorConfig)
 
     def __post_init__(self) -> None:
         self.dataset, self.out = Path(self.dataset), Path(self.out)
+        if self.executor.logging_dir is None:
+            self.executor.logging_dir = str(self.out / "logs")
         if self.split == self.train_split:
             raise ValueError("the benchmark split must differ from the training split")
+        self.decontaminate = tuple(self.decontaminate)
+        unknown = set(self.decontaminate) - {"prompt", "chosen", "rejected"}
+        if unknown:
+            raise ValueError(f"decontaminate: unknown column(s) {sorted(unknown)}")
 
 
 def read_split(dataset: Path, split: str) -> pl.DataFrame:
@@ -55,10 +64,14 @@ def read_split(dataset: Path, split: str) -> pl.DataFrame:
     return pl.read_parquet(files)
 
 
+_PAIR_COLUMNS = (
+    "id", "prompt", "chosen", "rejected", "language", "aspect", "source", "label_method",
+)  # fmt: skip
+
+
 def _pair(row: dict) -> Pair:
     evidence = json.loads(row["evidence"]) if row.get("evidence") else {}
-    return Pair(**{k: row[k] for k in ("id", "prompt", "chosen", "rejected", "language",
-                                        "aspect", "source", "label_method")}, evidence=evidence)  # fmt: skip
+    return Pair(**{k: row[k] for k in _PAIR_COLUMNS}, evidence=evidence)
 
 
 def _committed_before(evidence: dict, cut: datetime) -> bool:
@@ -78,7 +91,7 @@ def select_benchmark(
     """The held-out rows that pass the three guards, in CRB columns; and drops by reason."""
     train_groups = {group_key(_pair(row)) for row in train.iter_rows(named=True)}
     index = DecontaminationIndex.from_texts(
-        (text for column in ("prompt", "chosen", "rejected") for text in train[column]),
+        (text for column in config.decontaminate for text in train[column]),
         n=config.ngram,
     )
     cut = datetime.fromisoformat(config.time_cut) if config.time_cut else None
@@ -90,11 +103,13 @@ def select_benchmark(
         pair = _pair(row)
         if group_key(pair) in train_groups:
             drops["group_in_training"] += 1
-        elif cut is not None and pair.label_method == "commit" and _committed_before(
-            pair.evidence, cut
+        elif (
+            cut is not None
+            and pair.label_method == "commit"
+            and _committed_before(pair.evidence, cut)
         ):
             drops["before_time_cut"] += 1
-        elif any(index.contaminated(row[c]) for c in ("prompt", "chosen", "rejected")):
+        elif any(index.contaminated(row[c]) for c in config.decontaminate):
             drops["ngram_overlap"] += 1
         else:
             kept.append(
@@ -147,7 +162,8 @@ class BuildBenchmark(PipelineStep):
         yield from ()
 
 
-def run_benchmark(config: BenchmarkConfig, executor: ExecutorConfig | None = None) -> dict:
-    executor = executor or ExecutorConfig(logging_dir=str(config.out / "logs"))
-    run_stages([build_executor([BuildBenchmark(config)], executor, "benchmark", tasks=1)], executor)
+def run_benchmark(config: BenchmarkConfig) -> dict:
+    """Build (or, when its completion marker exists, keep) the benchmark; returns its stats."""
+    executor = build_executor([BuildBenchmark(config)], config.executor, "benchmark", tasks=1)
+    run_stages([executor], config.executor)
     return json.loads((config.out / STATS_FILE).read_text())

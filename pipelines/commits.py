@@ -17,10 +17,10 @@ from pathlib import Path
 from datatrove.executor.base import PipelineExecutor
 from datatrove.pipeline.base import PipelineStep
 
-from curation.executors import build_executor, run_stages
+from curation.executors import ExecutorConfig, build_executor, run_stages
 from curation.judge.backends import OpenAIConfig
 from curation.steps.commit_pairs import CommitPairs, pairs_writer
-from curation.steps.mining import MiningConfig, build_executors, executor_config
+from curation.steps.mining import MiningConfig, build_executors
 from curation.steps.mining_readers import CommitShardReader
 from curation.steps.mining_writers import load_stage_stats
 
@@ -48,6 +48,10 @@ class CommitsPipelineConfig:
     judge: CommitJudgeConfig = field(default_factory=CommitJudgeConfig)
 
     @property
+    def executor(self) -> ExecutorConfig:
+        return self.mining.executor
+
+    @property
     def pairs_folder(self) -> Path:
         return self.mining.output / "pairs"
 
@@ -59,11 +63,11 @@ def pair_stage_steps(config: CommitsPipelineConfig) -> list[PipelineStep]:
     backend = config.judge.backend()
     if backend is not None:
         cache = str(config.mining.output / "judge_cache")
-        steps.append(
-            RateCommits(backend, min_rating=config.judge.min_rating, cache_folder=cache)
-        )
+        steps.append(RateCommits(backend, min_rating=config.judge.min_rating, cache_folder=cache))
         if config.judge.instructions:
-            steps.append(SynthesizeInstructions(backend, seed=config.judge.seed, cache_folder=cache))
+            steps.append(
+                SynthesizeInstructions(backend, seed=config.judge.seed, cache_folder=cache)
+            )
     steps += [CommitPairs(), pairs_writer(config.pairs_folder)]
     return steps
 
@@ -71,14 +75,14 @@ def pair_stage_steps(config: CommitsPipelineConfig) -> list[PipelineStep]:
 def build_commit_executors(config: CommitsPipelineConfig) -> list[PipelineExecutor]:
     mining = build_executors(config.mining)
     pairs = build_executor(
-        pair_stage_steps(config), executor_config(config.mining), "pairs", depends=mining[-1]
+        pair_stage_steps(config), config.mining.executor, "pairs", depends=mining[-1]
     )
     return [*mining, pairs]
 
 
 def run_commits(config: CommitsPipelineConfig) -> dict:
     """Run or resume the pipeline; returns (and writes) ``pairs_stats.json``."""
-    run_stages(build_commit_executors(config), executor_config(config.mining))
+    run_stages(build_commit_executors(config), config.mining.executor)
     stats = commit_pair_stats(config)
     (config.mining.output / "pairs_stats.json").write_text(json.dumps(stats, indent=2) + "\n")
     return stats

