@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import typer
 
+import bench.cli
+import curation.assembly_cli
 import curation.cli
+import curation.execution_cli
+import curation.judge.cli
+import curation.mining.cli
+import rm.cli
+import sandbox.cli
+from pipelines.demo import demo
+from pipelines.run import run
 
 app = typer.Typer(
     name="codepref",
@@ -23,7 +32,16 @@ def _root() -> None:
     """codepref: mine, label and assemble code-preference pairs; train and benchmark RMs."""
 
 
+app.command("demo")(demo)
+app.command("run")(run)
 curation.cli.register(app)
+curation.mining.cli.register(app)
+curation.execution_cli.register(app)
+curation.judge.cli.register(app)
+curation.assembly_cli.register(app)
+sandbox.cli.register(app)
+rm.cli.register(app)
+bench.cli.register(app)
 
 
 def main() -> None:

@@ -45,8 +45,8 @@ class DemoConfig:
     repos: list[Path] = field(default_factory=list)
     backend: str = "auto"
     mutants: bool = False
-    train_steps: int = 120
-    max_length: int = 384
+    train_steps: int = 40
+    max_length: int = 256
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -294,7 +294,7 @@ def demo(
     backend: Annotated[
         str, typer.Option("--backend", help="Sandbox backend: auto, docker or process.")
     ] = "auto",
-    train_steps: Annotated[int, typer.Option("--train-steps", min=1)] = 120,
+    train_steps: Annotated[int, typer.Option("--train-steps", min=1)] = 40,
     mutants: Annotated[
         bool, typer.Option("--mutants/--no-mutants", help="Add tree-sitter mutants (slower).")
     ] = False,

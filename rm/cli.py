@@ -1,0 +1,107 @@
+"""``codepref train`` and ``codepref score``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def train_command(
+    pairs: Annotated[
+        list[str] | None, typer.Option("--pairs", help="Pairs Parquet: paths, dirs, globs.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Base model or checkpoint (name or path).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output directory.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="YAML/JSON TrainConfig file.")
+    ] = None,
+    eval_pairs: Annotated[
+        str | None, typer.Option("--eval-pairs", help="Held-out pairs file.")
+    ] = None,
+    max_steps: Annotated[int | None, typer.Option("--max-steps")] = None,
+    max_length: Annotated[int | None, typer.Option("--max-length")] = None,
+    micro_batch_size: Annotated[int | None, typer.Option("--micro-batch-size")] = None,
+    global_batch_size: Annotated[int | None, typer.Option("--global-batch-size")] = None,
+    lr: Annotated[float | None, typer.Option("--lr")] = None,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue from the latest checkpoint.")
+    ] = False,
+) -> None:
+    """Train a Bradley-Terry reward model on pairs shards (launch with `accelerate launch`
+    or `torchrun` for several processes)."""
+    from rm.train import TrainConfig, train
+
+    overrides = {
+        "pairs": pairs or None,
+        "model": model,
+        "out": str(out) if out else None,
+        "eval_pairs": eval_pairs,
+        "max_steps": max_steps,
+        "max_length": max_length,
+        "micro_batch_size": micro_batch_size,
+        "global_batch_size": global_batch_size,
+        "lr": lr,
+        "seed": seed,
+        "resume": resume or None,
+    }
+    if config is not None:
+        cfg = TrainConfig.from_file(config, **overrides)
+    else:
+        cfg = TrainConfig.from_dict({k: v for k, v in overrides.items() if v is not None})
+    if not cfg.model or not cfg.pairs:
+        raise typer.BadParameter("--model and --pairs are required (or set them in --config)")
+    result = train(cfg)
+    table = Table(title=f"reward model saved to {result.out}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_row("steps", str(result.steps))
+    table.add_row("pairs/s", f"{result.pairs_per_second:.2f}")
+    table.add_row("tokens/s", f"{result.tokens_per_second:.0f}")
+    if result.eval_report:
+        table.add_row("held-out accuracy", f"{result.eval_report['overall']['accuracy']:.4f}")
+    console.print(table)
+
+
+def score_command(
+    model: Annotated[Path, typer.Option("--model", help="A reward model saved by codepref train.")],
+    pairs: Annotated[str, typer.Option("--pairs", help="Pairs (or CRB) Parquet to score.")],
+    out: Annotated[Path, typer.Option("--out", help="Output Parquet (CRB run format).")],
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 8,
+    max_length: Annotated[int, typer.Option("--max-length")] = 4096,
+    system: Annotated[
+        str,
+        typer.Option("--system", help="System prompt: none, aspect, all, or given (pair column)."),
+    ] = "aspect",
+    device: Annotated[str | None, typer.Option("--device")] = None,
+) -> None:
+    """Score every pair: id, chosen_score, rejected_score (+ language/aspect/subset)."""
+    from rm.score import accuracy_report, score_file
+
+    frame = score_file(
+        model,
+        pairs,
+        out,
+        batch_size=batch_size,
+        max_length=max_length,
+        system=system,
+        device=device,
+    )
+    report = accuracy_report(frame)
+    console.print(f"scored {frame.height} pairs -> {out}")
+    console.print_json(json.dumps(report["overall"]))
+
+
+def register(app: typer.Typer) -> None:
+    """Mount ``train`` and ``score`` on the root ``codepref`` app."""
+    app.command("train")(train_command)
+    app.command("score")(score_command)
