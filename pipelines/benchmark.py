@@ -5,8 +5,9 @@ Three guards, each counted: a benchmark pair whose repository or problem (its as
 group) also occurs in training is dropped; one whose prompt shares a 13-gram with any
 training prompt is dropped (``decontaminate`` names the columns compared; code columns are
 off by default because boilerplate such as input parsing legitimately repeats across
-problems); and commit pairs older than ``time_cut`` are dropped (the published benchmark takes later commits than its training data, so a model
-cannot have memorised the fix). The output is what ``bench/`` reads:
+problems); and commit pairs older than ``time_cut`` are dropped (the published benchmark
+takes later commits than its training data, so a model cannot have memorised the fix).
+The output is what ``bench/`` reads:
 ``id, prompt, chosen, rejected, language, aspect, subset``.
 """
 
