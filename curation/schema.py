@@ -78,6 +78,7 @@ PROBLEMS = pa.schema(
         pa.field("harness", _str),
         pa.field("entry_point", _str),
         pa.field("limits", LIMITS),
+        pa.field("group", _str),
     ]
 )
 

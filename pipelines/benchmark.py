@@ -1,14 +1,19 @@
 """The ``benchmark`` pipeline: a held-out split of an assembled dataset, in CRB format,
 that a reward model trained on the training split has provably not seen.
 
-Three guards, each counted: a benchmark pair whose repository or problem (its assembly
-group) also occurs in training is dropped; one whose prompt shares a 13-gram with any
-training prompt is dropped (``decontaminate`` names the columns compared; code columns are
-off by default because boilerplate such as input parsing legitimately repeats across
-problems); and commit pairs older than ``time_cut`` are dropped (the published benchmark
-takes later commits than its training data, so a model cannot have memorised the fix).
-The output is what ``bench/`` reads:
-``id, prompt, chosen, rejected, language, aspect, subset``.
+Three guards, each counted:
+
+- a pair whose repository or task (its assembly group) also occurs in training;
+- a pair whose prompt shares a 13-gram with a training prompt (``decontaminate`` names
+  the columns compared; code columns are off by default because boilerplate such as
+  input parsing legitimately repeats across problems, and an n-gram found in
+  ``boilerplate_texts`` or more distinct training texts, such as a shared "Input: ...
+  Output: ..." sentence, is boilerplate, not a leak);
+- a commit pair older than ``time_cut`` (the published benchmark takes later commits than
+  its training data, so a model cannot have memorised the fix).
+
+The output is what ``bench/`` reads: ``id, prompt, chosen, rejected, language, aspect,
+subset``.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from datatrove.pipeline.base import PipelineStep
 
 from curation.assembly.records import Pair
 from curation.assembly.splits import group_key
-from curation.dedup.decontamination import DecontaminationIndex
+from curation.dedup.decontamination import DecontaminationIndex, ngram_hashes
 from curation.executors import ExecutorConfig, build_executor, run_stages
 from curation.schema import CRB_PAIRS, validate
 
@@ -44,6 +49,7 @@ class BenchmarkConfig:
     ngram: int = 13
     time_cut: str | None = None  # ISO date; commit pairs before it are not benchmark pairs
     decontaminate: tuple[str, ...] = ("prompt",)
+    boilerplate_texts: int = 3
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)
 
     def __post_init__(self) -> None:
@@ -86,14 +92,25 @@ def _committed_before(evidence: dict, cut: datetime) -> bool:
     return when < cut
 
 
+def training_index(texts: set[str], n: int, boilerplate_texts: int) -> DecontaminationIndex:
+    """The n-grams of the distinct training texts, less those shared by
+    ``boilerplate_texts`` or more of them."""
+    frequency: Counter[int] = Counter()
+    for text in texts:
+        frequency.update(ngram_hashes(text, n))
+    kept = frozenset(h for h, count in frequency.items() if count < boilerplate_texts)
+    return DecontaminationIndex(kept, n, len(texts))
+
+
 def select_benchmark(
     train: pl.DataFrame, held_out: pl.DataFrame, config: BenchmarkConfig
 ) -> tuple[list[dict], Counter[str]]:
     """The held-out rows that pass the three guards, in CRB columns; and drops by reason."""
     train_groups = {group_key(_pair(row)) for row in train.iter_rows(named=True)}
-    index = DecontaminationIndex.from_texts(
-        (text for column in config.decontaminate for text in train[column]),
-        n=config.ngram,
+    index = training_index(
+        {text for column in config.decontaminate for text in train[column]},
+        config.ngram,
+        config.boilerplate_texts,
     )
     cut = datetime.fromisoformat(config.time_cut) if config.time_cut else None
     if cut is not None and cut.tzinfo is None:

@@ -45,8 +45,8 @@ class DemoConfig:
     repos: list[Path] = field(default_factory=list)
     backend: str = "auto"
     mutants: bool = False
-    train_steps: int = 40
-    max_length: int = 256
+    train_steps: int = 24
+    max_length: int = 320
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -163,6 +163,7 @@ def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
             max_length=config.max_length,
             micro_batch_size=8,
             global_batch_size=16,
+            epochs=100,  # the sample set is small: max_steps bounds the run
             max_steps=config.train_steps,
             lr=1e-4,
             min_lr=0.0,
@@ -187,6 +188,11 @@ def run_evaluation_stage(config: DemoConfig, benchmark: Path, model: Path) -> tu
     from bench.scorers import LengthScorer, SeqClsConfig, SeqClsScorer
 
     pairs = load_pairs(str(benchmark)).pairs
+    if pairs.is_empty():
+        raise RuntimeError(
+            f"{benchmark}: the benchmark is empty (see benchmark_stats.json beside it for "
+            "what the leak guards dropped); nothing to evaluate"
+        )
     runs = config.out / "bench"
     scorers = {
         "codepref-minilm": SeqClsScorer(
@@ -197,7 +203,10 @@ def run_evaluation_stage(config: DemoConfig, benchmark: Path, model: Path) -> tu
     results = {}
     for name, scorer in scorers.items():
         files = evaluate(pairs, scorer, runs / name, data_info={"path": str(benchmark)})
-        results[name] = json.loads(files.results.read_text())
+        results[name] = {
+            **json.loads(files.results.read_text()),
+            "extras": json.loads(files.extras.read_text()),
+        }
     report = write_report([runs / name for name in scorers], runs / "report")
     return {"runs": results, "report": str(report.markdown)}, runs / "report"
 
@@ -243,7 +252,7 @@ def run_demo(config: DemoConfig, console: Console) -> DemoResult:
 
 def print_summary(result: DemoResult, console: Console) -> None:
     _stage(console, "summary")
-    counts = result.dataset.get("counts", {}).get("aspect_language", {})
+    counts = result.dataset["aspect_language"]
     pairs = Table(title="pairs per aspect x language (all splits)")
     languages = sorted({lang for row in counts.values() for lang in row})
     pairs.add_column("aspect")
@@ -256,8 +265,8 @@ def print_summary(result: DemoResult, console: Console) -> None:
     drops = Table("stage", "reason", "rows", title="dropped, by reason")
     for reason, count in result.commits["mining"]["drops_by_reason"].items():
         drops.add_row("commits", reason, str(count))
-    for reason, count in result.dataset.get("drops", {}).get("counts", {}).items():
-        drops.add_row("assembly", reason, str(count))
+    for reason, dropped in result.dataset["drops"].items():
+        drops.add_row("assembly", reason, str(dropped["count"]))
     for reason, count in result.benchmark["drops_by_reason"].items():
         drops.add_row("benchmark", reason, str(count))
     console.print(drops)
@@ -265,7 +274,7 @@ def print_summary(result: DemoResult, console: Console) -> None:
     accuracy = Table("model", "aspect", "accuracy", "95% CI", "pairs", title="RM accuracy")
     for name, run in result.evaluation["runs"].items():
         for aspect, row in run["by_aspect"].items():
-            interval = run.get("extras", {}).get("ci", {}).get("by_aspect", {}).get(aspect)
+            interval = run["extras"]["ci"]["by_aspect"].get(aspect)
             accuracy.add_row(
                 name,
                 aspect,
@@ -274,8 +283,14 @@ def print_summary(result: DemoResult, console: Console) -> None:
                 str(row["count"]),
             )
         overall = run["overall"]
-        accuracy.add_row(name, "[bold]overall", f"{overall['accuracy']:.3f}", "",
-                         str(overall["total_examples"]))  # fmt: skip
+        low, high = run["extras"]["ci"]["overall"]
+        accuracy.add_row(
+            name,
+            "[bold]overall",
+            f"{overall['accuracy']:.3f}",
+            f"[{low:.3f}, {high:.3f}]",
+            str(overall["total_examples"]),
+        )
     console.print(accuracy)
     files = Table("what", "where", title=f"done in {result.seconds:.0f} s")
     for what, where in result.files.items():
@@ -294,7 +309,10 @@ def demo(
     backend: Annotated[
         str, typer.Option("--backend", help="Sandbox backend: auto, docker or process.")
     ] = "auto",
-    train_steps: Annotated[int, typer.Option("--train-steps", min=1)] = 40,
+    train_steps: Annotated[int, typer.Option("--train-steps", min=1)] = 24,
+    max_length: Annotated[
+        int, typer.Option("--max-length", min=32, help="Tokens per scored sequence.")
+    ] = 320,
     mutants: Annotated[
         bool, typer.Option("--mutants/--no-mutants", help="Add tree-sitter mutants (slower).")
     ] = False,
@@ -302,6 +320,11 @@ def demo(
     """Run the main job on the bundled sample data: execution and commit pairs, a dataset
     with its card, a small RM trained on CPU and its benchmark report."""
     config = DemoConfig(
-        out=out, repos=list(repos or []), backend=backend, train_steps=train_steps, mutants=mutants
+        out=out,
+        repos=list(repos or []),
+        backend=backend,
+        mutants=mutants,
+        train_steps=train_steps,
+        max_length=max_length,
     )
     run_demo(config, Console())

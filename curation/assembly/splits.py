@@ -4,7 +4,9 @@ A random row-level split leaks: two commit pairs from one repository, or two sol
 of one problem, share most of their text, so a model evaluated on one has effectively seen
 the other. Assembly therefore splits *groups*. The group key of a pair is, in order:
 
-1. an explicit ``group`` column of the input row;
+1. an explicit ``group`` column of the input row, or ``evidence["group"]`` (execution
+   pairs: the language-independent task, so that a problem's translations into the eight
+   languages never straddle splits);
 2. ``evidence["repo"]`` (commit pairs: the repository the commit came from) -> ``repo:<repo>``;
 3. ``evidence["problem_id"]`` (execution and bug-injection pairs) -> ``problem:<id>``;
 4. otherwise the normalised prompt -> ``prompt:<hash>``, so at least identical prompts never
@@ -52,8 +54,9 @@ class SplitFractions:
 
 def group_key(pair: Pair) -> str:
     """The key that keeps related pairs in one split (see the module docstring)."""
-    if pair.group:
-        return f"group:{pair.group}"
+    group = pair.group or pair.evidence.get("group")
+    if group:
+        return f"group:{group}"
     repo = pair.evidence.get("repo")
     if repo:
         return f"repo:{repo}"

@@ -64,6 +64,7 @@ def humaneval_x_records(row: dict[str, Any], where: str) -> tuple[Problem, Solut
         prompt=prompt,
         harness=harness_for(language, row["test"], entry_point),
         entry_point=entry_point,
+        group=f"HumanEval/{task_id.split('/', 1)[1]}",
     )
     solution = Solution(
         id=f"{task_id}/canonical",

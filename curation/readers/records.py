@@ -28,6 +28,13 @@ class Problem:
     harness: str | None = None
     entry_point: str | None = None
     limits: Limits | None = None
+    # The task independent of language ("HumanEval/0", "sample/triangular_sum"): the
+    # translations of one task must land in one split, or a benchmark leaks its own prompt.
+    group: str | None = None
+
+    @property
+    def split_group(self) -> str:
+        return self.group or self.id
 
     @property
     def is_harness(self) -> bool:
@@ -59,6 +66,7 @@ class Problem:
             ],
             "harness": self.harness,
             "entry_point": self.entry_point,
+            "group": self.group,
             "limits": None
             if limits is None
             else {

@@ -124,6 +124,7 @@ def problem_from_row(row: dict[str, Any], where: str) -> Problem:
         harness=harness,
         entry_point=row.get("entry_point") or None,
         limits=_limits(row.get("limits")),
+        group=row.get("group") or None,
     )
 
 

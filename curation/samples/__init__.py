@@ -33,7 +33,10 @@ def load_samples(languages: tuple[str, ...] | None = None) -> tuple[list[Problem
     for index, spec in enumerate(specs):
         if languages is not None and spec["language"] not in languages:
             continue
-        problem = problem_from_row({**spec, "source": SOURCE}, f"problems.json, row {index}")
+        problem = problem_from_row(
+            {**spec, "source": SOURCE, "group": f"sample/{spec['problem']}"},
+            f"problems.json, row {index}",
+        )
         problems.append(problem)
         extension = get_language(problem.language).extensions[0]
         folder = root.joinpath("solutions", problem.language, spec["problem"])

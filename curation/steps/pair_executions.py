@@ -192,6 +192,7 @@ def _correctness_pairs(
                 strength=share,
                 evidence={
                     "problem_id": problem.id,
+                    "group": problem.split_group,
                     "label": "passes all tests vs fails some",
                     "chosen": _side(chosen, chosen_record),
                     "rejected": _side(rejected, rejected_record),
@@ -231,6 +232,7 @@ def _efficiency_pairs(
                 strength=test.ratio,
                 evidence={
                     "problem_id": problem.id,
+                    "group": problem.split_group,
                     "measure": measure,
                     "ratio": test.ratio,
                     "threshold": config.ratio,
@@ -258,7 +260,7 @@ def pair_problem(
     """The ``pairs`` rows of one problem, capped per aspect (strongest pairs first)."""
     by_id = {record.solution_id: record for record in executions}
     candidates = [(s, by_id[s.id]) for s in solutions if s.id in by_id]
-    split = split_for_group(f"problem:{problem.id}", config.splits, config.seed)
+    split = split_for_group(f"group:{problem.split_group}", config.splits, config.seed)
     rows: list[dict[str, Any]] = []
     for aspect, pairs in (
         (FC, _correctness_pairs(problem, candidates, config)),

@@ -84,6 +84,21 @@ def test_prompts_alone_are_compared_by_default(tmp_path: Path) -> None:
     assert stats["kept"] == 1
 
 
+def test_ngrams_shared_by_many_training_prompts_are_boilerplate() -> None:
+    from pipelines.benchmark import training_index
+
+    shared = (
+        "Input: whitespace-separated integers n, read until end of input. Output: one line each."
+    )
+    prompts = {f"Task {i}: compute thing number {i} of the sequence. {shared}" for i in range(3)}
+    unique = "Compute the largest sum of a contiguous run of the sequence a(i) for every n given"
+    index = training_index(prompts | {unique}, n=13, boilerplate_texts=3)
+    assert not index.contaminated(f"A new task entirely. {shared}")
+    assert index.contaminated(f"Please {unique} here")
+    strict = training_index(prompts, n=13, boilerplate_texts=100)
+    assert strict.contaminated(f"A new task entirely. {shared}")
+
+
 def test_missing_split_is_named(tmp_path: Path) -> None:
     (tmp_path / "dataset" / "data" / "train").mkdir(parents=True)
     with pytest.raises(ValueError, match="must differ"):
