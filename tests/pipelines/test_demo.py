@@ -12,10 +12,10 @@ from pipelines.cli import app
 
 @pytest.mark.slow
 def test_demo_runs_every_stage_and_reports(tmp_path: Path) -> None:
-    """`codepref demo`, shortened (2 training steps, 96 tokens), on the real sandbox."""
+    """`codepref demo`, shortened (2 training steps, 256 tokens), on the real sandbox."""
     out = tmp_path / "demo"
     result = CliRunner().invoke(
-        app, ["demo", "--out", str(out), "--train-steps", "2", "--max-length", "96"]
+        app, ["demo", "--out", str(out), "--train-steps", "2", "--max-length", "256"]
     )
     assert result.exit_code == 0, result.output
     assert "LLM stages skipped: set CODEPREF_JUDGE_URL" in " ".join(result.stdout.split())
