@@ -22,19 +22,10 @@ from rich.table import Table
 
 from curation.executors import ExecutorConfig
 from curation.mining.synthetic import build_repository, single_file_history
-from curation.steps.mining import MiningConfig
+from curation.steps.mining import STAGES, MiningConfig
 from pipelines.commits import CommitsPipelineConfig, build_commit_executors
 
-STAGE_NAMES = (
-    "mine",
-    "exact_find",
-    "dedup",
-    "minhash_buckets",
-    "minhash_cluster",
-    "write",
-    "report",
-    "pairs",
-)
+STAGE_NAMES = (*STAGES, "pairs")  # the mining stages, then the pair stage
 
 
 def run_once(repo: Path, out: Path, workers: int) -> dict[str, float]:
