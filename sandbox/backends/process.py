@@ -33,6 +33,19 @@ from ..worker import Channel, Worker
 log = logging.getLogger(__name__)
 
 SUPERVISOR = Path(__file__).resolve().parent.parent / "supervisor.py"
+
+
+def supervisor_command() -> list[str]:
+    """The supervisor as a command that still runs once ``/tmp`` is a fresh tmpfs.
+
+    A checkout (and its virtualenv) may itself live under ``/tmp``, which the worker's
+    private tmpfs hides; so the script travels as ``-c`` text and the interpreter is the
+    virtualenv's base Python (the supervisor needs only the standard library).
+    """
+    interpreter = os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
+    return [interpreter, "-I", "-S", "-u", "-c", SUPERVISOR.read_text(), "/tmp"]
+
+
 NOBODY = 65534
 _WORKER_NUMBERS = itertools.count()  # process-wide: cgroup names must not collide
 
@@ -133,7 +146,7 @@ class ProcessSandbox(WorkerPool):
             cgroup = Cgroup.create(f"{os.getpid()}-{next(_WORKER_NUMBERS)}")
             if cgroup is None:
                 log.warning("process sandbox: no cgroup for a worker; memory is measured by rusage")
-        supervisor = [sys.executable, "-I", "-S", "-u", str(SUPERVISOR), "/tmp"]
+        supervisor = supervisor_command()
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         if self.isolation is Isolation.NONE:
             argv = supervisor
