@@ -16,9 +16,6 @@ and p50/p99 job latency. Target: Docker >= 0.8x the naive harness while fully is
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
-import re
 import shutil
 import statistics
 import subprocess
@@ -37,6 +34,7 @@ if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     # would shadow the sandbox package.
     sys.path.pop(0)
 
+from curation.readers import read_humaneval_x
 from sandbox import DockerSandbox, Job, ProcessSandbox, Program, TestCase
 from sandbox.runners import HELLO_WORLD, PATH
 
@@ -44,15 +42,10 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "huma
 
 
 def python_programs() -> list[str]:
-    """prompt + canonical solution + test + ``check(<last function of the prompt>)``."""
-    with gzip.open(DATA / "python.jsonl.gz", "rt", encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle if line.strip()]
-    programs = []
-    for row in rows:
-        entry_point = re.findall(r"^def\s+(\w+)\s*\(", row["prompt"], re.MULTILINE)[-1]
-        body = row["prompt"] + row["canonical_solution"] + "\n" + row["test"]
-        programs.append(f"{body}\n\ncheck({entry_point})\n")
-    return programs
+    """Each problem's canonical solution followed by its test harness (the reader's own
+    composition: prompt + canonical solution, then test + ``check(<entry point>)``)."""
+    problems, solutions = read_humaneval_x(DATA / "python.jsonl.gz")
+    return [f"{s.code}\n{p.harness}" for p, s in zip(problems, solutions, strict=True)]
 
 
 def timed_parallel(

@@ -22,11 +22,10 @@ from pipelines.config import ConfigError, from_dict, read_config_file
 
 @dataclass(frozen=True)
 class PipelineSpec:
-    """How to build and run one named pipeline."""
+    """How to build and run one named pipeline; every config has an ``executor``."""
 
     config_class: type
     run: Callable[[Any], dict]
-    executor: Callable[[Any], ExecutorConfig]
 
 
 def _specs() -> dict[str, PipelineSpec]:
@@ -35,9 +34,9 @@ def _specs() -> dict[str, PipelineSpec]:
     from pipelines.execution import ExecutionPipelineConfig, run_execution
 
     return {
-        "commits": PipelineSpec(CommitsPipelineConfig, run_commits, lambda c: c.executor),
-        "execution": PipelineSpec(ExecutionPipelineConfig, run_execution, lambda c: c.executor),
-        "benchmark": PipelineSpec(BenchmarkConfig, run_benchmark, lambda c: c.executor),
+        "commits": PipelineSpec(CommitsPipelineConfig, run_commits),
+        "execution": PipelineSpec(ExecutionPipelineConfig, run_execution),
+        "benchmark": PipelineSpec(BenchmarkConfig, run_benchmark),
     }
 
 
@@ -55,7 +54,7 @@ def load_pipeline(
         raise ConfigError(f"{path}: 'pipeline' must be one of {', '.join(specs)} (got {name!r})")
     spec = specs[name]
     config = from_dict(spec.config_class, data, where=str(path))
-    settings = spec.executor(config)
+    settings: ExecutorConfig = config.executor
     if executor is not None:
         settings.kind = ExecutorKind(executor)
     if tasks is not None:
@@ -80,7 +79,7 @@ def run(
         name, spec, config = load_pipeline(config_path, executor, tasks, workers)
     except ConfigError as error:
         raise typer.BadParameter(str(error), param_hint="CONFIG") from error
-    settings = spec.executor(config)
+    settings = config.executor
     console.print(
         f"[bold]{name}[/bold] pipeline on the [bold]{settings.kind}[/bold] executor "
         f"({settings.tasks} tasks, logs in {settings.logging_dir})"
