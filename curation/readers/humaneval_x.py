@@ -40,9 +40,10 @@ def harness_for(language: str, test: str, entry_point: str | None) -> str:
         if entry_point is None:
             raise ValueError("a Python HumanEval-X problem needs an entry point")
         call = f"check({entry_point})"
-        # Some files' tests already end with the call; running the checks twice only
-        # doubles the time of every run.
-        return test if call in test else f"{test.rstrip()}\n\n{call}\n"
+        # Some files' tests already call it at top level (``def check(<name>):`` does not
+        # count); running the checks twice only doubles the time of every run.
+        called = re.search(rf"^{re.escape(call)}\s*$", test, re.MULTILINE)
+        return test if called else f"{test.rstrip()}\n\n{call}\n"
     return test
 
 

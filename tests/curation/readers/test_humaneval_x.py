@@ -53,3 +53,12 @@ def test_missing_fields_are_named(tmp_path: Path) -> None:
     path.write_text(json.dumps({"task_id": "Python/0", "prompt": "def f():\n"}) + "\n")
     with pytest.raises(TableReadError, match="row 0: missing canonical_solution, test"):
         read_humaneval_x(path)
+
+
+def test_python_harness_calls_check_exactly_once() -> None:
+    from curation.readers.humaneval_x import harness_for
+
+    bare = "def check(f):\n    assert f(1)\n"
+    assert harness_for("Python", bare, "f") == "def check(f):\n    assert f(1)\n\ncheck(f)\n"
+    called = bare + "\ncheck(f)"
+    assert harness_for("Python", called, "f") == called
