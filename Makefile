@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # disk, and installing it first keeps pip from resolving a multi-GB CUDA build.
 TORCH  ?= torch==2.13.0
 
-.PHONY: test demo install system lint format bench clean
+.PHONY: test demo install system lint format bench conformance clean
 
 install: $(STAMP)
 
@@ -32,6 +32,11 @@ demo: install system
 lint:
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# Every HumanEval-X problem (C++, Java, Python), canonical and broken, in both backends:
+# the full sandbox conformance run that `make test` samples to stay in CI's budget.
+conformance: install system
+	CODEPREF_FULL_CONFORMANCE=1 $(PY) -m pytest -n 2 -q tests/sandbox/test_humaneval_x.py
 
 bench: install system
 	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from curation.languages import LANGUAGE_NAMES, language_for_path, normalize_lang
 from .api import HARNESS, Limits, Program, RunResult, Status, TestCase
 from .factory import open_sandbox
 from .runners import HELLO_WORLD
+from .supervisor_binary import SupervisorBuildError, supervisor_binary
 
 app = typer.Typer(help="Run untrusted code in isolation (Docker engine or processes).")
 console = Console(stderr=True)
@@ -153,6 +155,10 @@ def check(
                 else f"missing {', '.join(missing)} (docker pull; host image used instead)",
             )
         )
+    try:
+        rows.append(("supervisor binary", True, str(_supervisor(client))))
+    except SupervisorBuildError as error:
+        rows.append(("supervisor binary", False, str(error)))
     isolation = detect_isolation()
     rows.append(
         (
@@ -179,12 +185,31 @@ def check(
     except Exception as error:
         rows.append((f"{backend} sandbox", False, str(error)))
     table = Table(title="codepref sandbox check")
-    for column in ("check", "result", "what to do"):
+    for column in ("check", "result", "detail / what to do"):
         table.add_column(column)
     for name, ok, todo in rows:
         table.add_row(name, "[green]OK[/]" if ok else "[red]FAIL[/]", todo)
     Console().print(table)
     raise typer.Exit(0 if all(ok for _, ok, _ in rows) else 1)
+
+
+@app.command()
+def supervisor(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Copy the binary here (to distribute it).")
+    ] = None,
+) -> None:
+    """Build the sandbox supervisor (a static binary) if needed and print its path; with
+    ``--out``, copy it there for machines that set ``CODEPREF_SUPERVISOR`` to it."""
+    try:
+        path = _supervisor(_docker_client())
+    except SupervisorBuildError as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(1) from None
+    if out is not None:
+        shutil.copy2(path, out)
+        path = out
+    typer.echo(str(path))
 
 
 @app.command()
@@ -210,6 +235,16 @@ def images(
         present = "yes" if image_present(client, name) else "no"
         table.add_row(language, name, present, HOST_IMAGE, host_present)
     Console().print(table)
+
+
+def _supervisor(client) -> Path:
+    """The supervisor binary, built with the host's Go or else in the engine's Go image."""
+    go_image = None
+    if client is not None:
+        from .images import resolve_images
+
+        go_image = resolve_images(client).for_language("Go")
+    return supervisor_binary(client, go_image)
 
 
 def _docker_client():

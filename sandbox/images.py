@@ -6,9 +6,9 @@ overridden). Machines without one — CI runners, air-gapped clusters, this one 
 at all, whose containers bind-mount the host's toolchains read-only (``/usr``, ``/lib``,
 ``/lib64``, ``/bin``, ``/etc``). Nothing is pulled and nothing of the host is writable.
 
-The supervisor inside every container is a Python script, so an image needs ``python3``
-on its ``PATH``; the defaults below are the Debian-based official variants, which have it
-(``mono`` and the JDK images are the exceptions noted in :data:`OFFICIAL_IMAGES`).
+An image needs nothing of codepref's: the supervisor is a static binary bind-mounted
+read-only into every container (see :mod:`sandbox.supervisor_binary`), so any image with
+the language's toolchain works, whether or not it has a shell, python3 or glibc.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ HOST_MOUNTS = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "
 OFFICIAL_IMAGES: dict[str, str] = {
     "C": "gcc:13-bookworm",
     "Cpp": "gcc:13-bookworm",
-    # Neither mono nor the Temurin JDK images ship python3: on a registry machine either
-    # use the host image for these two or point them at an image that adds python3.
     "CSharp": "mono:6.12",
     "Go": "golang:1.22-bookworm",
     "Java": "eclipse-temurin:17-jdk",

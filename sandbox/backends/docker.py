@@ -30,14 +30,15 @@ from ..cgroups import Cgroup, weigh_parent_by_children
 from ..images import ImageConfig, resolve_images
 from ..pool import WorkerPool
 from ..runners import PATH
+from ..supervisor_binary import supervisor_binary
 from ..worker import Channel, Worker
-from .process import NOBODY, SUPERVISOR
+from .process import NOBODY
 
 log = logging.getLogger(__name__)
 
 LABEL = "codepref.sandbox"
 OWNER_LABEL = "codepref.owner"
-SUPERVISOR_IN_CONTAINER = "/opt/codepref/supervisor.py"
+SUPERVISOR_IN_CONTAINER = "/opt/codepref/codepref-supervisor"
 CGROUP_PARENT = "codepref-sandbox"
 _STDOUT, _STDERR = 1, 2
 
@@ -147,6 +148,7 @@ class DockerSandbox(WorkerPool):
             raise DockerUnavailableError(str(error)) from error
         except OSError as error:
             raise DockerUnavailableError(str(error)) from error
+        self.supervisor = supervisor_binary(self.client, self.images.for_language("Go"))
         self.cpus = cpus
         self.tmpfs_mb = tmpfs_mb
         self.container_memory_mb = container_memory_mb
@@ -166,7 +168,7 @@ class DockerSandbox(WorkerPool):
         spec = self.images.by_name(image)
         return {
             "image": spec.name,
-            "command": ["python3", "-I", "-S", "-u", SUPERVISOR_IN_CONTAINER, "/tmp"],
+            "command": [SUPERVISOR_IN_CONTAINER, "/tmp"],
             "stdin_open": True,
             "tty": False,
             "user": f"{NOBODY}:{NOBODY}",
@@ -184,7 +186,7 @@ class DockerSandbox(WorkerPool):
             "labels": {LABEL: "1", OWNER_LABEL: _owner()},
             "volumes": {
                 **spec.volumes(),
-                str(SUPERVISOR): {"bind": SUPERVISOR_IN_CONTAINER, "mode": "ro"},
+                str(self.supervisor): {"bind": SUPERVISOR_IN_CONTAINER, "mode": "ro"},
             },
             "environment": {"PATH": PATH},
             "auto_remove": True,

@@ -21,30 +21,17 @@ import itertools
 import logging
 import os
 import shlex
+import shutil
 import subprocess
-import sys
-from pathlib import Path
+import tempfile
 
 from ..api import Limits
 from ..cgroups import Cgroup, reap_stale
 from ..pool import WorkerPool
+from ..supervisor_binary import supervisor_binary
 from ..worker import Channel, Worker
 
 log = logging.getLogger(__name__)
-
-SUPERVISOR = Path(__file__).resolve().parent.parent / "supervisor.py"
-
-
-def supervisor_command() -> list[str]:
-    """The supervisor as a command that still runs once ``/tmp`` is a fresh tmpfs.
-
-    A checkout (and its virtualenv) may itself live under ``/tmp``, which the worker's
-    private tmpfs hides; so the script travels as ``-c`` text and the interpreter is the
-    virtualenv's base Python (the supervisor needs only the standard library).
-    """
-    interpreter = os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
-    return [interpreter, "-I", "-S", "-u", "-c", SUPERVISOR.read_text(), "/tmp"]
-
 
 NOBODY = 65534
 _WORKER_NUMBERS = itertools.count()  # process-wide: cgroup names must not collide
@@ -128,6 +115,7 @@ class ProcessSandbox(WorkerPool):
         super().__init__(workers=workers, limits=limits, count_instructions=count_instructions)
         self.tmpfs_mb = tmpfs_mb
         self.isolation = isolation or detect_isolation()
+        self.supervisor = supervisor_binary()
         if self.isolation is Isolation.ROOT:
             reap_stale()
         if self.isolation is Isolation.NONE:
@@ -146,15 +134,21 @@ class ProcessSandbox(WorkerPool):
             cgroup = Cgroup.create(f"{os.getpid()}-{next(_WORKER_NUMBERS)}")
             if cgroup is None:
                 log.warning("process sandbox: no cgroup for a worker; memory is measured by rusage")
-        supervisor = supervisor_command()
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        workroot = None
         if self.isolation is Isolation.NONE:
-            argv = supervisor
+            # No private /tmp: the supervisor empties its root after every program, so it
+            # gets a directory of its own.
+            workroot = tempfile.mkdtemp(prefix="codepref-sandbox-")
+            argv = [str(self.supervisor), workroot]
         else:
+            # The binary is opened before the private tmpfs hides /tmp (a cache may live
+            # there) and executed through that descriptor.
             mounts = (
+                f"exec 3< {shlex.quote(str(self.supervisor))} && "
                 f"mount -t tmpfs -o size={self.tmpfs_mb}m,mode=1777 codepref /tmp && "
                 "{ mount -t tmpfs -o size=64m,mode=1777 codepref /dev/shm || true; } && "
-                f"exec {shlex.join(supervisor)}"
+                "exec /proc/self/fd/3 /tmp"
             )
             user = ["--user", "--map-root-user"] if self.isolation is Isolation.USER else []
             argv = ["unshare", *user, *_NAMESPACES, "sh", "-c", mounts]
@@ -174,6 +168,13 @@ class ProcessSandbox(WorkerPool):
             start_new_session=True,
         )
         channel = PipeChannel(process)
+
+        def release() -> None:
+            if cgroup is not None:
+                cgroup.remove()
+            if workroot is not None:
+                shutil.rmtree(workroot, ignore_errors=True)
+
         try:
             return Worker(
                 channel,
@@ -181,10 +182,9 @@ class ProcessSandbox(WorkerPool):
                 image=self.image,
                 cgroup=cgroup,
                 count_instructions=self.count_instructions,
-                on_close=cgroup.remove if cgroup is not None else None,
+                on_close=release,
             )
         except Exception:
             channel.close()
-            if cgroup is not None:
-                cgroup.remove()
+            release()
             raise

@@ -85,7 +85,8 @@ def my_job_processes(client=None) -> list[str]:
             groups = (entry / "cgroup").read_bytes()
         except OSError:
             continue
-        if b"supervisor.py" not in cmdline and any(m in groups for m in markers):
+        supervisor = cmdline.split(b"\0")[0].endswith(b"codepref-supervisor")
+        if not supervisor and any(m in groups for m in markers):
             found.append(f"{entry.name}: {cmdline[:120]!r}")
     return found
 

@@ -1,4 +1,4 @@
-"""``codepref sandbox run | check | images``."""
+"""``codepref sandbox run | check | images | supervisor``."""
 
 from __future__ import annotations
 
@@ -84,6 +84,17 @@ def test_images_lists_every_language(docker_client, host_image):
 def test_check_reports_every_toolchain(docker_client, host_image):
     result = runner.invoke(app, ["sandbox", "check", "--backend", "docker"])
     assert "docker engine" in result.output
+    assert "supervisor binary" in result.output
     for language in ("C ", "Cpp", "Java", "Go", "Ruby"):
         assert f"{language}" in result.output
     assert result.exit_code == 0, result.output
+
+
+def test_supervisor_is_copied_where_asked(tmp_path):
+    from sandbox.supervisor_binary import BINARY_NAME, cached_binary
+
+    out = tmp_path / BINARY_NAME
+    result = runner.invoke(app, ["sandbox", "supervisor", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(out)
+    assert out.read_bytes() == cached_binary().read_bytes()

@@ -103,3 +103,37 @@ def test_no_container_outlives_a_killed_or_interrupted_parent(docker_client, hos
     while owned() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert owned() == []
+
+
+@pytest.mark.slow
+def test_images_without_python3_run_their_languages(docker_client, host_image):
+    """The official JDK and Mono images have no python3, and the supervisor must not need
+    one: here the host image's Python standard library is hidden under an empty tmpfs."""
+    import shutil
+
+    from sandbox import DockerSandbox, Job
+    from sandbox.images import ImageConfig
+    from sandbox.runners import HELLO_WORLD, PATH
+
+    python = shutil.which("python3", path=PATH)
+    stdlib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+    class WithoutPython(DockerSandbox):
+        def container_config(self, image):
+            config = super().container_config(image)
+            config["tmpfs"] = {**config["tmpfs"], stdlib: "ro,size=1m"}
+            return config
+
+    languages = ["Java", "CSharp", "C", "Python"]
+    jobs = [Job(Program(lang, HELLO_WORLD[lang]), (TestCase("", "hello\n"),)) for lang in languages]
+    with WithoutPython(images=ImageConfig.host(host_image), workers=1) as sandbox:
+        results = dict(zip(languages, sandbox.run_many(jobs, progress=False), strict=True))
+    for language in ("Java", "CSharp", "C"):
+        assert results[language].status is Status.OK, results[language]
+    assert results["Python"].status is Status.RUNTIME_ERROR  # python3 really is unusable
+    assert "encodings" in results["Python"].stderr_tail

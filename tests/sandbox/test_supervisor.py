@@ -1,24 +1,30 @@
-"""The supervisor protocol, talking to a bare supervisor process (no namespaces)."""
+"""The supervisor (sandbox/supervisor/main.go) over its protocol, run bare (no namespaces)."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
-import sys
+import tempfile
 
 import pytest
 
-from sandbox.backends.process import SUPERVISOR
 from sandbox.runners import PATH
+from sandbox.supervisor_binary import supervisor_binary
+
+
+def start(root, **env):
+    return subprocess.Popen(
+        [str(supervisor_binary()), str(root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={"PATH": PATH, **env},
+    )
 
 
 @pytest.fixture
 def supervisor(tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-u", str(SUPERVISOR), str(tmp_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
+    process = start(tmp_path)
 
     def ask(**request):
         process.stdin.write(json.dumps(request).encode() + b"\n")
@@ -74,3 +80,55 @@ def test_bad_requests_are_answered_not_fatal(supervisor):
     assert "error" in supervisor(op="write", dir="j", files={"../../x": "y"})
     assert "error" in supervisor(op="nonsense")
     assert "pid" in supervisor(op="ping")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching to the job uid needs root")
+def test_jobs_get_the_run_uid_rlimits_and_no_inherited_descriptors(tmp_path_factory):
+    root = tmp_path_factory.mktemp("root")
+    for reachable in (root, *root.parents):  # the job's uid must reach its work dir
+        if str(reachable).startswith(tempfile.gettempdir() + os.sep):
+            reachable.chmod(0o755)
+    inherited = os.open(os.devnull, os.O_RDONLY)
+    process = subprocess.Popen(
+        [str(supervisor_binary()), str(root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={"PATH": PATH, "CODEPREF_RUN_UID": "65534"},
+        pass_fds=(inherited,),
+    )
+    os.close(inherited)
+    try:
+        process.stdin.write(json.dumps({"op": "write", "dir": "j", "files": {"x": "1"}}).encode())
+        process.stdin.write(b"\n")
+        process.stdin.flush()
+        json.loads(process.stdout.readline())
+        assert (root / "j" / "x").stat().st_uid == 65534
+        probe = "id -u; ls /proc/$$/fd; cat /proc/$$/limits"
+        request = job(argv=["sh", "-c", probe], time_s=3, address_space_bytes=256 << 20, nproc=64)
+        process.stdin.write(json.dumps(request).encode() + b"\n")
+        process.stdin.flush()
+        seen = json.loads(process.stdout.readline())
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
+    uid, *lines = seen["stdout"].splitlines()
+    assert uid == "65534"
+    descriptors = {line for line in lines if line.isdigit()}
+    assert descriptors == {"0", "1", "2"}, "only stdio reaches a job"
+    limits = {line[:26].strip(): line[26:].split()[:2] for line in lines if line.startswith("Max")}
+    assert limits["Max cpu time"] == ["4", "5"]  # int(time_s) + 1 seconds, hard one more
+    assert limits["Max address space"] == [str(256 << 20)] * 2
+    assert limits["Max processes"] == ["64", "64"]
+    assert limits["Max core file size"] == ["0", "0"]
+    assert limits["Max file size"] == [str(1 << 28)] * 2
+
+
+def test_stdout_keeps_its_head_and_stderr_its_tail(supervisor):
+    supervisor(op="write", dir="j", files={})
+    noisy = "seq 1 40000 >&2; echo done"
+    seen = supervisor(**job(argv=["sh", "-c", noisy], output_bytes=1 << 20))
+    assert seen["stdout"] == "done\n"
+    assert len(seen["stderr"].encode()) == 1 << 16
+    assert seen["stderr"].endswith("39999\n40000\n")
+    invalid = supervisor(**job(argv=["printf", "a\\377b"]))
+    assert invalid["stdout"] == "a\ufffdb"  # undecodable bytes become U+FFFD, never an error

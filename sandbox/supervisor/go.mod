@@ -1,0 +1,3 @@
+module codepref.dev/sandbox/supervisor
+
+go 1.19

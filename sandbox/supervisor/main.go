@@ -1,0 +1,602 @@
+// Command codepref-supervisor runs untrusted programs inside every codepref sandbox.
+//
+// Starting a container (or a set of namespaces) per job costs far more than running a
+// typical test program, so each sandbox worker keeps one supervisor alive and sends it jobs
+// as JSON lines on its stdin; it answers one JSON line per request on stdout. A job is a
+// fork + exec in its own session under rlimits and a wall-clock deadline, with stdout and
+// stderr captured up to a byte cap. After every job the supervisor kills the job's process
+// group and then every other process in its PID namespace (it is PID 1 there), so a child
+// that ignores SIGTERM, calls setsid or outlives its parent never survives into the next job.
+//
+// It is a static Go binary (CGO_ENABLED=0) with no dependency beyond the standard library,
+// because it must run in any image: the official JDK and Mono images have no python3, an
+// Alpine image has no glibc, and the offline host image has only what is bind-mounted.
+//
+// Limits: a job's wall-clock deadline is enforced here, and its memory and process count
+// by the worker's cgroup. The limits that are the same for every job (no core files, a file
+// size cap) are set once on the supervisor and inherited. Only where the worker has no cgroup
+// does a job need per-job rlimits (address space, processes, CPU time); it is then started
+// through the same binary as a shim, "/proc/self/exe --limits CPU AS NPROC -- PROGRAM
+// ARGS...", which lowers its rlimits and execs PROGRAM: Go cannot run code between fork and
+// exec, and the shim's runtime start (about a millisecond) is paid only on that path.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+const (
+	tailBytes = 1 << 16
+	// fileSizeLimit caps every file a job writes (RLIMIT_FSIZE, inherited from here).
+	fileSizeLimit = 1 << 28
+	defaultPath   = "/bin:/usr/bin"
+	// drainGrace bounds how long output is still collected after the job ended, when a
+	// process that escaped the job's group (outside a PID namespace) keeps the pipes open.
+	drainGrace    = 20 * time.Millisecond
+	prSetDumpable = 4
+	// RLIMIT_NPROC is missing from package syscall; 6 on every Linux architecture but
+	// alpha, mips and sparc.
+	rlimitNproc = 6
+)
+
+// keep lists entries of the work root that survive between programs: the Go build cache
+// is what makes the second Go build in a worker fast.
+var keep = map[string]bool{".gocache": true}
+
+var callgrindTotal = regexp.MustCompile(`Collected\s*:\s*(\d+)`)
+
+// request is one line of the protocol; which fields matter depends on Op.
+type request struct {
+	Op                string            `json:"op"`
+	Dir               string            `json:"dir"`
+	Files             map[string]string `json:"files"`
+	Argv              []string          `json:"argv"`
+	Env               map[string]string `json:"env"`
+	Stdin             string            `json:"stdin"`
+	TimeS             float64           `json:"time_s"`
+	OutputBytes       int64             `json:"output_bytes"`
+	AddressSpaceBytes int64             `json:"address_space_bytes"`
+	Nproc             int64             `json:"nproc"`
+	CountInstructions bool              `json:"count_instructions"`
+}
+
+// execResult is the answer to an "exec" request.
+type execResult struct {
+	ExitCode      int     `json:"exit_code"`
+	TimedOut      bool    `json:"timed_out"`
+	OutputLimited bool    `json:"output_limited"`
+	WallS         float64 `json:"wall_s"`
+	CPUS          float64 `json:"cpu_s"`
+	MaxRSSKB      int64   `json:"maxrss_kb"`
+	Stdout        string  `json:"stdout"`
+	Stderr        string  `json:"stderr"`
+	Instructions  *int64  `json:"instructions,omitempty"`
+}
+
+type supervisor struct {
+	root         string
+	runUID       int
+	ownNamespace bool
+}
+
+func (s *supervisor) handle(req *request) (any, error) {
+	switch req.Op {
+	case "ping":
+		return map[string]any{"pid": os.Getpid(), "namespace": s.ownNamespace}, nil
+	case "write":
+		return s.write(req.Dir, req.Files)
+	case "exec":
+		return s.execute(req)
+	case "remove":
+		if _, err := s.workdir(req.Dir); err != nil {
+			return nil, err
+		}
+		s.clean()
+		return map[string]any{}, nil
+	}
+	return nil, fmt.Errorf("unknown op %q", req.Op)
+}
+
+func (s *supervisor) workdir(name string) (string, error) {
+	if name == "" || strings.Contains(name, "/") || strings.HasPrefix(name, ".") {
+		return "", fmt.Errorf("bad work dir name %q", name)
+	}
+	return filepath.Join(s.root, name), nil
+}
+
+// clean empties the work root after a program, so nothing a job planted there (a file, a
+// fifo, a copy of itself) is seen by the next one.
+func (s *supervisor) clean() {
+	entries, err := os.ReadDir(s.root)
+	if err != nil {
+		return
+	}
+	for _, entry := range entries {
+		if !keep[entry.Name()] {
+			_ = os.RemoveAll(filepath.Join(s.root, entry.Name()))
+		}
+	}
+}
+
+func (s *supervisor) write(name string, files map[string]string) (any, error) {
+	workdir, err := s.workdir(name)
+	if err != nil {
+		return nil, err
+	}
+	_ = os.RemoveAll(workdir)
+	if err := os.Mkdir(workdir, 0o700); err != nil {
+		return nil, err
+	}
+	for relative, content := range files {
+		path := filepath.Join(workdir, relative)
+		if !strings.HasPrefix(path, workdir+string(os.PathSeparator)) {
+			return nil, fmt.Errorf("file %q escapes the work dir", relative)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if s.runUID >= 0 {
+		err := filepath.WalkDir(workdir, func(path string, _ os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			return os.Lchown(path, s.runUID, s.runUID)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{"dir": workdir}, nil
+}
+
+// lookPath finds a command on the job's PATH (not the supervisor's), as the shell would.
+func lookPath(name, path string) string {
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" {
+			dir = "."
+		}
+		candidate := filepath.Join(dir, name)
+		info, err := os.Stat(candidate)
+		if err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o111 != 0 {
+			return candidate
+		}
+	}
+	return ""
+}
+
+func (s *supervisor) execute(req *request) (any, error) {
+	workdir, err := s.workdir(req.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.Argv) == 0 {
+		return nil, errors.New("exec needs a non-empty argv")
+	}
+	argv := append([]string(nil), req.Argv...)
+	callgrindLog := ""
+	if req.CountInstructions {
+		callgrindLog = filepath.Join(workdir, ".callgrind.log")
+		argv = append([]string{
+			"valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+			"--log-file=" + callgrindLog,
+		}, argv...)
+	}
+	program := argv[0]
+	switch {
+	case filepath.IsAbs(program):
+	case strings.Contains(program, "/"):
+		program = filepath.Join(workdir, program)
+	default:
+		path, ok := req.Env["PATH"]
+		if !ok {
+			path = defaultPath
+		}
+		program = lookPath(program, path)
+	}
+	if program == "" {
+		return &execResult{ExitCode: 127, Stderr: "sandbox: " + argv[0] + ": command not found"}, nil
+	}
+	argv[0] = program
+
+	stdin, err := s.stdinFile(req.Stdin)
+	if err != nil {
+		return nil, err
+	}
+	defer stdin.Close()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, err
+	}
+	executable, args := program, argv
+	if req.AddressSpaceBytes > 0 || req.Nproc > 0 {
+		executable = "/proc/self/exe"
+		args = append([]string{
+			"codepref-supervisor", "--limits",
+			strconv.FormatInt(int64(req.TimeS)+1, 10),
+			strconv.FormatInt(req.AddressSpaceBytes, 10),
+			strconv.FormatInt(req.Nproc, 10),
+			"--",
+		}, argv...)
+	}
+	attr := &syscall.ProcAttr{
+		Dir:   workdir,
+		Env:   environment(req.Env),
+		Files: []uintptr{stdin.Fd(), outW.Fd(), errW.Fd()},
+		Sys:   &syscall.SysProcAttr{Setsid: true},
+	}
+	if s.runUID >= 0 {
+		id := uint32(s.runUID)
+		attr.Sys.Credential = &syscall.Credential{Uid: id, Gid: id, Groups: []uint32{}}
+	}
+	started := time.Now()
+	pid, err := syscall.ForkExec(executable, args, attr)
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return &execResult{
+			ExitCode: 127,
+			Stderr:   fmt.Sprintf("sandbox: cannot start %s: %v", argv[0], err),
+		}, nil
+	}
+	result := s.watch(pid, started, outR, errR, req)
+	if callgrindLog != "" {
+		if data, err := os.ReadFile(callgrindLog); err == nil {
+			if found := callgrindTotal.FindSubmatch(data); found != nil {
+				if count, err := strconv.ParseInt(string(found[1]), 10, 64); err == nil {
+					result.Instructions = &count
+				}
+			}
+		}
+	}
+	return result, nil
+}
+
+// stdinFile holds the job's stdin in an unlinked file, so a job can seek it and reads it
+// at its own pace.
+func (s *supervisor) stdinFile(data string) (*os.File, error) {
+	file, err := os.CreateTemp(s.root, ".stdin-")
+	if err != nil {
+		return nil, err
+	}
+	_ = os.Remove(file.Name())
+	if _, err := io.WriteString(file, data); err != nil {
+		file.Close()
+		return nil, err
+	}
+	if _, err := file.Seek(0, io.SeekStart); err != nil {
+		file.Close()
+		return nil, err
+	}
+	return file, nil
+}
+
+func environment(env map[string]string) []string {
+	pairs := make([]string, 0, len(env))
+	for key, value := range env {
+		pairs = append(pairs, key+"="+value)
+	}
+	return pairs
+}
+
+// capture collects a job's stdout and stderr and signals once together they pass the cap.
+type capture struct {
+	mu      sync.Mutex
+	buffers [2][]byte
+	limit   int64
+	over    chan struct{}
+	once    sync.Once
+}
+
+func (c *capture) read(stream int, pipe *os.File, done *sync.WaitGroup) {
+	defer done.Done()
+	chunk := make([]byte, 1<<16)
+	for {
+		n, err := pipe.Read(chunk)
+		if n > 0 {
+			c.mu.Lock()
+			c.buffers[stream] = append(c.buffers[stream], chunk[:n]...)
+			total := int64(len(c.buffers[0]) + len(c.buffers[1]))
+			c.mu.Unlock()
+			if total > c.limit {
+				c.once.Do(func() { close(c.over) })
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+type waited struct {
+	status syscall.WaitStatus
+	usage  syscall.Rusage
+	at     time.Time
+}
+
+func wait(pid int) waited {
+	var w waited
+	for {
+		_, err := syscall.Wait4(pid, &w.status, 0, &w.usage)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	w.at = time.Now()
+	return w
+}
+
+func (s *supervisor) watch(pid int, started time.Time, outR, errR *os.File, req *request) *execResult {
+	out := &capture{limit: req.OutputBytes, over: make(chan struct{})}
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go out.read(0, outR, &readers)
+	go out.read(1, errR, &readers)
+	exited := make(chan waited, 1)
+	go func() { exited <- wait(pid) }()
+
+	deadline := time.NewTimer(time.Duration(req.TimeS * float64(time.Second)))
+	defer deadline.Stop()
+	var end waited
+	timedOut, outputLimited := false, false
+	select {
+	case end = <-exited:
+	case <-deadline.C:
+		timedOut = true
+	case <-out.over:
+		outputLimited = true
+	}
+	if timedOut || outputLimited {
+		ended := time.Now()
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+		end = <-exited
+		end.at = ended
+	}
+	s.sweep(pid)
+	// Whatever the job wrote before it ended: grandchildren that escaped the group may hold
+	// the pipes open, so take what arrives now and never wait for their end-of-file.
+	_ = outR.SetReadDeadline(time.Now().Add(drainGrace))
+	_ = errR.SetReadDeadline(time.Now().Add(drainGrace))
+	readers.Wait()
+	outR.Close()
+	errR.Close()
+
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	stdout, stderr := out.buffers[0], out.buffers[1]
+	if int64(len(stdout)+len(stderr)) > req.OutputBytes {
+		outputLimited = true
+	}
+	if int64(len(stdout)) > req.OutputBytes {
+		stdout = stdout[:req.OutputBytes]
+	}
+	if len(stderr) > tailBytes {
+		stderr = stderr[len(stderr)-tailBytes:]
+	}
+	return &execResult{
+		ExitCode:      exitCode(end.status),
+		TimedOut:      timedOut,
+		OutputLimited: outputLimited,
+		WallS:         end.at.Sub(started).Seconds(),
+		CPUS:          seconds(end.usage.Utime) + seconds(end.usage.Stime),
+		MaxRSSKB:      end.usage.Maxrss,
+		Stdout:        string(stdout),
+		Stderr:        string(stderr),
+	}
+}
+
+// exitCode follows Python's os.waitstatus_to_exitcode: the exit status, or minus the
+// signal that killed the process.
+func exitCode(status syscall.WaitStatus) int {
+	if status.Signaled() {
+		return -int(status.Signal())
+	}
+	return status.ExitStatus()
+}
+
+func seconds(t syscall.Timeval) float64 {
+	return float64(t.Sec) + float64(t.Usec)/1e6
+}
+
+// sweep kills what the job left behind: its group, and in our own PID namespace every
+// process but us (daemons that called setsid, children that outlived the job).
+func (s *supervisor) sweep(pid int) {
+	if pid > 0 {
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+	}
+	if !s.ownNamespace {
+		return
+	}
+	me := strconv.Itoa(os.Getpid())
+	for attempt := 0; attempt < 200; attempt++ {
+		others := 0
+		entries, _ := os.ReadDir("/proc")
+		for _, entry := range entries {
+			name := entry.Name()
+			other, err := strconv.Atoi(name)
+			if err != nil || name == me {
+				continue
+			}
+			others++
+			_ = syscall.Kill(other, syscall.SIGKILL)
+		}
+		reapAll()
+		if others == 0 {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func reapAll() {
+	for {
+		var status syscall.WaitStatus
+		waitedPid, err := syscall.Wait4(-1, &status, syscall.WNOHANG, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || waitedPid <= 0 {
+			return
+		}
+	}
+}
+
+// rlimitSetting is one limit the shim applies before it execs the program.
+type rlimitSetting struct {
+	resource int
+	soft     uint64
+	hard     uint64
+}
+
+// execLimited is the job side of the shim: lower the rlimits, then become the program.
+func execLimited(args []string) {
+	fail := func(err error) {
+		fmt.Fprintf(os.Stderr, "sandbox: cannot start %s: %v\n", args[len(args)-1], err)
+		os.Exit(127)
+	}
+	if len(args) < 5 || args[3] != "--" {
+		fail(errors.New("usage: --limits CPU AS NPROC -- PROGRAM ARGS..."))
+	}
+	values := make([]uint64, 3)
+	for i := range values {
+		value, err := strconv.ParseUint(args[i], 10, 64)
+		if err != nil {
+			fail(err)
+		}
+		values[i] = value
+	}
+	argv := args[4:]
+	limits := []rlimitSetting{{syscall.RLIMIT_CPU, values[0], values[0] + 1}}
+	if values[1] > 0 {
+		limits = append(limits, rlimitSetting{syscall.RLIMIT_AS, values[1], values[1]})
+	}
+	if values[2] > 0 {
+		limits = append(limits, rlimitSetting{rlimitNproc, values[2], values[2]})
+	}
+	for _, limit := range limits {
+		if err := lowerLimit(limit); err != nil {
+			fail(err)
+		}
+	}
+	fail(syscall.Exec(argv[0], argv, os.Environ()))
+}
+
+// lowerLimit sets a limit, never above the current hard limit: an unprivileged process may
+// only lower its limits.
+func lowerLimit(limit rlimitSetting) error {
+	var current syscall.Rlimit
+	if err := syscall.Getrlimit(limit.resource, &current); err != nil {
+		return err
+	}
+	wanted := syscall.Rlimit{Cur: limit.soft, Max: limit.hard}
+	if wanted.Max > current.Max {
+		wanted.Max = current.Max
+	}
+	if wanted.Cur > wanted.Max {
+		wanted.Cur = wanted.Max
+	}
+	return syscall.Setrlimit(limit.resource, &wanted)
+}
+
+// makeUndumpable puts /proc/<supervisor>/fd and /mem out of reach of jobs running as our
+// own uid, so a job cannot write forged answers into the supervisor's stdout.
+func makeUndumpable() {
+	_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, prSetDumpable, 0, 0)
+}
+
+// closeInheritedOnExec keeps descriptors the supervisor inherited (beyond stdio) out of
+// every job: Go marks its own descriptors close-on-exec, not those it was started with.
+func closeInheritedOnExec() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, entry := range entries {
+		if fd, err := strconv.Atoi(entry.Name()); err == nil && fd > 2 {
+			syscall.CloseOnExec(fd)
+		}
+	}
+}
+
+func serve(s *supervisor, in io.Reader, out io.Writer) {
+	reader := bufio.NewReaderSize(in, 1<<20)
+	for {
+		line, readErr := reader.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			var answer any
+			var req request
+			err := json.Unmarshal(line, &req)
+			if err == nil {
+				answer, err = s.handle(&req)
+			}
+			if err != nil {
+				answer = map[string]string{"error": err.Error()}
+			}
+			encoded, _ := json.Marshal(answer)
+			if _, err := out.Write(append(encoded, '\n')); err != nil {
+				return
+			}
+		}
+		if readErr != nil {
+			return
+		}
+	}
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "--limits" {
+		execLimited(os.Args[2:])
+	}
+	root := "/tmp"
+	if len(os.Args) > 1 {
+		root = os.Args[1]
+	}
+	runUID := -1
+	if value, ok := os.LookupEnv("CODEPREF_RUN_UID"); ok {
+		parsed, err := strconv.Atoi(value)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "codepref-supervisor: bad CODEPREF_RUN_UID %q\n", value)
+			os.Exit(2)
+		}
+		runUID = parsed
+	}
+	makeUndumpable()
+	closeInheritedOnExec()
+	for _, limit := range []rlimitSetting{
+		{syscall.RLIMIT_CORE, 0, 0},
+		{syscall.RLIMIT_FSIZE, fileSizeLimit, fileSizeLimit},
+	} {
+		if err := lowerLimit(limit); err != nil {
+			fmt.Fprintf(os.Stderr, "codepref-supervisor: cannot set rlimit: %v\n", err)
+			os.Exit(2)
+		}
+	}
+	s := &supervisor{root: root, runUID: runUID, ownNamespace: os.Getpid() == 1}
+	serve(s, os.Stdin, os.Stdout)
+	s.sweep(-1)
+}
