@@ -24,6 +24,8 @@ system:
 test: install system
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	test -z "$$(gofmt -l sandbox/supervisor)" || { gofmt -d sandbox/supervisor; exit 1; }
+	cd sandbox/supervisor && go vet .
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 demo: install system
@@ -32,6 +34,7 @@ demo: install system
 lint:
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+	gofmt -w sandbox/supervisor
 
 # Every HumanEval-X problem (C++, Java, Python), canonical and broken, in both backends:
 # the full sandbox conformance run that `make test` samples to stay in CI's budget.

@@ -198,18 +198,7 @@ func (s *supervisor) execute(req *request) (any, error) {
 			"--log-file=" + callgrindLog,
 		}, argv...)
 	}
-	program := argv[0]
-	switch {
-	case filepath.IsAbs(program):
-	case strings.Contains(program, "/"):
-		program = filepath.Join(workdir, program)
-	default:
-		path, ok := req.Env["PATH"]
-		if !ok {
-			path = defaultPath
-		}
-		program = lookPath(program, path)
-	}
+	program := resolve(argv[0], workdir, req.Env)
 	if program == "" {
 		return &execResult{ExitCode: 127, Stderr: "sandbox: " + argv[0] + ": command not found"}, nil
 	}
@@ -265,15 +254,42 @@ func (s *supervisor) execute(req *request) (any, error) {
 	}
 	result := s.watch(pid, started, outR, errR, req)
 	if callgrindLog != "" {
-		if data, err := os.ReadFile(callgrindLog); err == nil {
-			if found := callgrindTotal.FindSubmatch(data); found != nil {
-				if count, err := strconv.ParseInt(string(found[1]), 10, 64); err == nil {
-					result.Instructions = &count
-				}
-			}
-		}
+		result.Instructions = countedInstructions(callgrindLog)
 	}
 	return result, nil
+}
+
+// resolve finds the file a job's argv[0] names: relative paths in the work dir, bare names
+// on the job's PATH; "" when there is none.
+func resolve(name, workdir string, env map[string]string) string {
+	switch {
+	case filepath.IsAbs(name):
+		return name
+	case strings.Contains(name, "/"):
+		return filepath.Join(workdir, name)
+	}
+	path, ok := env["PATH"]
+	if !ok {
+		path = defaultPath
+	}
+	return lookPath(name, path)
+}
+
+// countedInstructions reads the total that callgrind logged, or nil when it logged none.
+func countedInstructions(log string) *int64 {
+	data, err := os.ReadFile(log)
+	if err != nil {
+		return nil
+	}
+	found := callgrindTotal.FindSubmatch(data)
+	if found == nil {
+		return nil
+	}
+	count, err := strconv.ParseInt(string(found[1]), 10, 64)
+	if err != nil {
+		return nil
+	}
+	return &count
 }
 
 // stdinFile holds the job's stdin in an unlinked file, so a job can seek it and reads it

@@ -65,3 +65,24 @@ def test_a_killed_parent_leaves_nothing_running_and_its_cgroups_are_reaped():
     assert child.wait(timeout=30) == -signal.SIGKILL
     with ProcessSandbox(workers=1):
         assert worker_cgroups(child.pid) == []
+
+
+def test_without_namespaces_the_work_root_is_private_and_removed(tmp_path):
+    """Bare supervisors empty their root after every program: that root must be theirs,
+    never the host's /tmp."""
+    import tempfile
+
+    neighbour = Path(tempfile.gettempdir()) / f"codepref-neighbour-{os.getpid()}"
+    neighbour.write_text("keep me")
+    try:
+        probe = "import os\nprint(os.getcwd())\n"
+        with ProcessSandbox(workers=1, isolation=Isolation.NONE) as sandbox:
+            result = sandbox.run(Program("Python", probe))
+            workdir = Path(result.tests[0].stdout_tail.strip())
+            root = workdir.parent
+            assert root.name.startswith("codepref-sandbox-") and root.is_dir()
+            sandbox.run(Program("Python", "print(1)\n"))
+            assert neighbour.read_text() == "keep me"
+        assert not root.exists()
+    finally:
+        neighbour.unlink()
