@@ -134,9 +134,7 @@ class Worker:
             {"op": "write", "dir": workdir, "files": runner.files(program)}, CHANNEL_GRACE_S
         )
         self._home = written["dir"]
-        result = self._compile_and_test(runner, program, tests, limits, comparison, workdir)
-        self.channel.request({"op": "remove", "dir": workdir}, CHANNEL_GRACE_S)
-        return result
+        return self._compile_and_test(runner, program, tests, limits, comparison, workdir)
 
     def _compile_and_test(
         self,

@@ -59,8 +59,9 @@ def test_ping_write_exec_remove(supervisor, tmp_path):
     assert seen["stdout"] == "in\x00put ✓"
     assert seen["stderr"] == "err\n"
     assert not seen["timed_out"] and not seen["output_limited"]
-    supervisor(op="remove", dir="j")
-    assert not (tmp_path / "j").exists()
+    (tmp_path / "planted").write_text("left by a job")
+    supervisor(op="write", dir="k", files={})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k"]  # the next program starts clean
 
 
 def test_deadline_output_cap_and_signals(supervisor):
