@@ -2,15 +2,20 @@
 
 Every container has no network, a read-only root, a tmpfs work dir, no capabilities,
 ``no-new-privileges``, a non-root user and pids/memory/CPU limits. Its main process is
-the supervisor (PID 1 of the container), reached over the attached stdin/stdout socket,
-so a job costs a fork + exec (about a millisecond), not a container start or a
-``docker exec`` round trip.
+the supervisor (PID 1 of the container), so a job costs a fork + exec (about a
+millisecond), not a container start or a ``docker exec`` round trip.
+
+The supervisor is reached over a Unix socket, not the engine's attach stream: each worker
+listens on a socket in a private host directory mounted read-only into its container; the
+supervisor connects at start, and the sandbox then deletes the socket file, so no job can
+ever connect to it. Requests skip the engine's relay (dockerd and the containerd shim),
+which cost more CPU per job than the supervisor itself.
 
 No container outlives its sandbox: containers are removed on :meth:`close` (also on
 Ctrl-C through the context manager, and at interpreter exit); if the parent is killed
-outright the attach socket closes, the supervisor reads end-of-file and exits, and the
-engine removes the container (``auto_remove``). As a last resort every sandbox removes, on
-start, labelled containers whose owning process on this host is gone.
+outright the socket closes, the supervisor reads end-of-file and exits, and the engine
+removes the container (``auto_remove``). As a last resort every sandbox removes, on start,
+labelled containers whose owning process on this host is gone.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import atexit
 import contextlib
 import logging
 import os
+import shutil
 import socket
+import tempfile
 from typing import Any
 
 import docker
@@ -31,7 +38,7 @@ from ..images import ImageConfig, resolve_images
 from ..pool import WorkerPool
 from ..runners import PATH
 from ..supervisor_binary import supervisor_binary
-from ..worker import Channel, Worker
+from ..worker import Channel, Worker, WorkerError
 from .process import NOBODY
 
 log = logging.getLogger(__name__)
@@ -39,27 +46,23 @@ log = logging.getLogger(__name__)
 LABEL = "codepref.sandbox"
 OWNER_LABEL = "codepref.owner"
 SUPERVISOR_IN_CONTAINER = "/opt/codepref/codepref-supervisor"
+CHANNEL_IN_CONTAINER = "/run/codepref"
+SOCKET_NAME = "supervisor.sock"
+CONNECT_TIMEOUT_S = 60.0
 CGROUP_PARENT = "codepref-sandbox"
-_STDOUT, _STDERR = 1, 2
 
 
 class DockerUnavailableError(RuntimeError):
     """No engine answers, or no usable image: the caller may fall back to processes."""
 
 
-class DockerChannel(Channel):
-    """The supervisor's stdin/stdout over an attached container socket.
+class SocketChannel(Channel):
+    """The supervisor's connection to the worker's Unix socket."""
 
-    Without a TTY the engine multiplexes stdout and stderr into frames of an 8-byte
-    header (stream id, 3 zero bytes, big-endian length) followed by the payload.
-    """
-
-    def __init__(self, attached: Any) -> None:
+    def __init__(self, connection: socket.socket, container: Any) -> None:
         super().__init__()
-        self._attached = attached
-        self._socket: socket.socket = attached._sock
-        self._frames = bytearray()
-        self._stderr = bytearray()
+        self._socket = connection
+        self._container = container
 
     def fileno(self) -> int:
         return self._socket.fileno()
@@ -67,31 +70,36 @@ class DockerChannel(Channel):
     def write(self, data: bytes) -> None:
         self._socket.sendall(data)
 
-    def read_chunk(self) -> bytes | None:
-        data = self._socket.recv(1 << 16)
-        if not data:
-            return b""
-        self._frames += data
-        stdout = bytearray()
-        while len(self._frames) >= 8:
-            size = int.from_bytes(self._frames[4:8], "big")
-            if len(self._frames) < 8 + size:
-                break
-            payload = self._frames[8 : 8 + size]
-            if self._frames[0] == _STDERR:
-                self._stderr = (self._stderr + payload)[-4000:]
-            else:
-                stdout += payload
-            del self._frames[: 8 + size]
-        return bytes(stdout) if stdout else None
+    def read_chunk(self) -> bytes:
+        return self._socket.recv(1 << 16)
 
     def diagnostics(self) -> str:
-        return self._stderr.decode("utf-8", "replace")
+        return _logs(self._container)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self._socket.shutdown(socket.SHUT_RDWR)
-        self._attached.close()
+        self._socket.close()
+
+
+def _logs(container: Any) -> str:
+    """The supervisor's stderr, as far as the engine still has it."""
+    try:
+        return container.logs(stdout=False, stderr=True, tail=50).decode("utf-8", "replace")
+    except docker.errors.DockerException:
+        return "(container gone; no logs)"
+
+
+def _listen(directory: str) -> socket.socket:
+    """The worker's listening socket, reachable by the container's unprivileged user."""
+    os.chmod(directory, 0o755)
+    path = os.path.join(directory, SOCKET_NAME)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    os.chmod(path, 0o666)
+    listener.listen(1)
+    listener.settimeout(CONNECT_TIMEOUT_S)
+    return listener
 
 
 def _owner() -> str:
@@ -163,13 +171,13 @@ class DockerSandbox(WorkerPool):
     def _key(self, language: str) -> str:
         return self.images.for_language(language).name
 
-    def container_config(self, image: str) -> dict[str, Any]:
+    def container_config(self, image: str, channel_dir: str) -> dict[str, Any]:
         """The hardened container settings (kept in one place so tests can assert them)."""
         spec = self.images.by_name(image)
+        socket_path = f"{CHANNEL_IN_CONTAINER}/{SOCKET_NAME}"
         return {
             "image": spec.name,
-            "command": [SUPERVISOR_IN_CONTAINER, "/tmp"],
-            "stdin_open": True,
+            "command": [SUPERVISOR_IN_CONTAINER, "--connect", socket_path, "/tmp"],
             "tty": False,
             "user": f"{NOBODY}:{NOBODY}",
             "network_mode": "none",
@@ -187,6 +195,7 @@ class DockerSandbox(WorkerPool):
             "volumes": {
                 **spec.volumes(),
                 str(self.supervisor): {"bind": SUPERVISOR_IN_CONTAINER, "mode": "ro"},
+                channel_dir: {"bind": CHANNEL_IN_CONTAINER, "mode": "ro"},
             },
             "environment": {"PATH": PATH},
             "auto_remove": True,
@@ -196,12 +205,27 @@ class DockerSandbox(WorkerPool):
         }
 
     def _start_worker(self, key: str) -> Worker:
-        container = self.client.containers.create(**self.container_config(key))
+        channel_dir = tempfile.mkdtemp(prefix="codepref-channel-")
         try:
-            attached = container.attach_socket(
-                params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
-            )
+            listener = _listen(channel_dir)
+            container = self.client.containers.create(**self.container_config(key, channel_dir))
+        except Exception:
+            shutil.rmtree(channel_dir, ignore_errors=True)
+            raise
+        try:
             container.start()
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                raise WorkerError(
+                    f"the supervisor in {key} did not connect within {CONNECT_TIMEOUT_S:.0f}s: "
+                    + _logs(container)
+                ) from None
+            finally:
+                listener.close()
+                # The supervisor is connected: the socket file goes, and with it any way
+                # for a job to reach the listener.
+                shutil.rmtree(channel_dir, ignore_errors=True)
             container.reload()
             pid = int(container.attrs["State"]["Pid"])
             cgroup = Cgroup.of_pid(pid)
@@ -211,7 +235,7 @@ class DockerSandbox(WorkerPool):
                 # A remote engine: that pid is not this container here. Peak memory then
                 # comes from the supervisor's rusage, limits from the container's own.
                 cgroup = None
-            channel = DockerChannel(attached)
+            channel = SocketChannel(connection, container)
         except Exception:
             self._remove(container)
             raise

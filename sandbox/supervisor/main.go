@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -449,7 +450,9 @@ func seconds(t syscall.Timeval) float64 {
 }
 
 // sweep kills what the job left behind: its group, and in our own PID namespace every
-// process but us (daemons that called setsid, children that outlived the job).
+// process but us (daemons that called setsid, children that outlived the job). As the
+// namespace's init, kill(-1) reaches all of them in one call and fails with ESRCH once none
+// is left; orphans are ours to reap.
 func (s *supervisor) sweep(pid int) {
 	if pid > 0 {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
@@ -457,21 +460,10 @@ func (s *supervisor) sweep(pid int) {
 	if !s.ownNamespace {
 		return
 	}
-	me := strconv.Itoa(os.Getpid())
 	for attempt := 0; attempt < 200; attempt++ {
-		others := 0
-		entries, _ := os.ReadDir("/proc")
-		for _, entry := range entries {
-			name := entry.Name()
-			other, err := strconv.Atoi(name)
-			if err != nil || name == me {
-				continue
-			}
-			others++
-			_ = syscall.Kill(other, syscall.SIGKILL)
-		}
+		err := syscall.Kill(-1, syscall.SIGKILL)
 		reapAll()
-		if others == 0 {
+		if err == syscall.ESRCH {
 			return
 		}
 		time.Sleep(time.Millisecond)
@@ -597,12 +589,26 @@ func main() {
 	// One job at a time: more processors only make idle scheduler threads spin while a job
 	// runs, which measured as about half of the supervisor's CPU time per job.
 	runtime.GOMAXPROCS(1)
-	if len(os.Args) > 1 && os.Args[1] == "--limits" {
-		execLimited(os.Args[2:])
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "--limits" {
+		execLimited(args[1:])
+	}
+	// --connect SOCKET: talk over a Unix socket that the sandbox listens on (the Docker
+	// backend, so requests do not travel through the engine); else over stdin/stdout.
+	var in io.Reader = os.Stdin
+	var out io.Writer = os.Stdout
+	if len(args) > 1 && args[0] == "--connect" {
+		conn, err := net.Dial("unix", args[1])
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "codepref-supervisor: %v\n", err)
+			os.Exit(2)
+		}
+		in, out = conn, conn
+		args = args[2:]
 	}
 	root := "/tmp"
-	if len(os.Args) > 1 {
-		root = os.Args[1]
+	if len(args) > 0 {
+		root = args[0]
 	}
 	runUID := -1
 	if value, ok := os.LookupEnv("CODEPREF_RUN_UID"); ok {
@@ -631,6 +637,6 @@ func main() {
 		children:     make(chan os.Signal, 1),
 	}
 	signal.Notify(s.children, syscall.SIGCHLD)
-	serve(s, os.Stdin, os.Stdout)
+	serve(s, in, out)
 	s.sweep(-1)
 }

@@ -45,6 +45,19 @@ def test_jobs_run_as_nobody_in_a_read_only_root(docker_sandbox):
     assert "Read-only file system" in result.stderr_tail
 
 
+def test_no_job_can_reach_the_supervisor_socket(docker_sandbox):
+    probe = (
+        "import os, socket\n"
+        "print(sorted(os.listdir('/run/codepref')))\n"
+        "s = socket.socket(socket.AF_UNIX)\n"
+        "s.connect('/run/codepref/supervisor.sock')\n"
+    )
+    result = docker_sandbox.run(Program("Python", probe))
+    assert result.status is Status.RUNTIME_ERROR
+    assert result.tests[0].stdout_tail == "[]\n"  # deleted once the supervisor connected
+    assert "FileNotFoundError" in result.stderr_tail
+
+
 def test_orphans_of_dead_owners_are_reaped(docker_client, host_image):
     import socket
 
@@ -124,8 +137,8 @@ def test_images_without_python3_run_their_languages(docker_client, host_image):
     ).stdout.strip()
 
     class WithoutPython(DockerSandbox):
-        def container_config(self, image):
-            config = super().container_config(image)
+        def container_config(self, image, channel_dir):
+            config = super().container_config(image, channel_dir)
             config["tmpfs"] = {**config["tmpfs"], stdlib: "ro,size=1m"}
             return config
 
