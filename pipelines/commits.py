@@ -57,11 +57,12 @@ class CommitsPipelineConfig:
 
 
 def pair_stage_steps(config: CommitsPipelineConfig) -> list[PipelineStep]:
-    from curation.steps.judge import RateCommits, SynthesizeInstructions
-
     steps: list[PipelineStep] = [CommitShardReader(config.mining.output / "commits")]
     backend = config.judge.backend()
     if backend is not None:
+        # imported only when judging: the judge stack takes over a second to import
+        from curation.steps.judge import RateCommits, SynthesizeInstructions
+
         cache = str(config.mining.output / "judge_cache")
         steps.append(RateCommits(backend, min_rating=config.judge.min_rating, cache_folder=cache))
         if config.judge.instructions:

@@ -9,7 +9,7 @@ from curation.code.source import (
     SourceTooLargeError,
     parse_source,
 )
-from curation.code.tokens import normalized_tokens, strip_comments
+from curation.code.tokens import normalized_tokens, strip_comments, token_bytes
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -21,4 +21,5 @@ __all__ = [
     "normalized_tokens",
     "parse_source",
     "strip_comments",
+    "token_bytes",
 ]

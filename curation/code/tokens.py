@@ -14,7 +14,7 @@ from typing import overload
 
 from tree_sitter import Node, Tree
 
-from curation.code.source import DEFAULT_MAX_BYTES, parse_source
+from curation.code.source import DEFAULT_MAX_BYTES, ParsedSource, parse_source
 from curation.languages import get_language
 
 IDENTIFIER_TOKEN = "ID"
@@ -115,6 +115,21 @@ def normalized_tokens(
         else:
             tokens.append(data[node.start_byte : node.end_byte].decode("utf-8", "replace"))
     return tokens
+
+
+def token_bytes(parsed: ParsedSource) -> list[bytes]:
+    """The tokens of :func:`normalized_tokens` (no abstraction) as raw UTF-8 slices of a source
+    that is already parsed.
+
+    Near-dedup shingles the token stream of every mined file right after the syntax check
+    has parsed it; taking the tree from there, and bytes instead of decoded strings, spares
+    a second parse and a decode and re-encode of every token.
+    """
+    data = parsed.data
+    return [
+        data[node.start_byte : node.end_byte]
+        for node in _atoms(parsed.tree, _token_kinds(parsed.language))
+    ]
 
 
 @overload

@@ -75,9 +75,11 @@ def select_change(
         return None, "not_a_regular_file"
     if change.old_blob == change.new_blob:
         return None, "mode_change_only"
-    if language_for_path(change.path) is None:
+    language = language_for_path(change.path)
+    if language is None:
         return None, "not_a_language"
-    language = None if change.path.lower().endswith(".h") else language_for_path(change.path)
+    if change.path.lower().endswith(".h"):
+        language = None
     return Candidate(change.path, language, change.old_blob, change.new_blob), None
 
 

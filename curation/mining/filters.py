@@ -84,6 +84,16 @@ class FilterConfig:
     allowed_languages: frozenset[str] | None = None
 
 
+def language_reason(language: str | None, config: FilterConfig) -> str | None:
+    """Not one of the 8 languages, or not in ``allowed_languages``."""
+    if not language:
+        return "not_a_language"
+    allowed = config.allowed_languages
+    if allowed is not None and language not in allowed:
+        return "language_not_selected"
+    return None
+
+
 def message_reason(message: str, config: FilterConfig) -> str | None:
     """Too short or long, a trivial message, or a merge or revert."""
     text = message.strip()

@@ -7,7 +7,6 @@ a :class:`CommitRecord` or the reason the commit was rejected.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from curation.languages import language_for_path
 from curation.mining.changes import Candidate, select_change
 from curation.mining.filters import decode_source
-from curation.mining.gitlog import BlobReader, LogCommit, iter_log
+from curation.mining.gitlog import BlobReader, LogCommit, git, iter_log
 from curation.mining.licenses import repository_license
 from curation.mining.records import CommitRecord, split_message
 
@@ -31,9 +30,14 @@ class Rejected:
     reason: str
 
 
-def in_shard(sha: str, rank: int, world_size: int) -> bool:
-    """Deterministic split of commits over tasks, so one large repository uses every task."""
-    return world_size <= 1 or zlib.crc32(sha.encode()) % world_size == rank
+def shard_window(count: int, rank: int, world_size: int) -> tuple[int, int]:
+    """(skip, max count) of task ``rank``'s contiguous share of ``count`` listed commits.
+
+    Contiguous windows let ``git log --skip`` pass over the other tasks' commits without
+    computing their diffs, so a large repository split over N tasks is walked about once
+    in all, not N times."""
+    start = rank * count // world_size
+    return start, (rank + 1) * count // world_size - start
 
 
 def repository_name(repo: Path) -> str:
@@ -56,11 +60,15 @@ def mine_repository(
     """
     name = name or repository_name(repo)
     license_id = license_id or repository_license(repo)
+    if world_size > 1:
+        count = int(git(repo, "rev-list", "--count", *revisions))
+        skip, size = shard_window(count, rank, world_size)
+        if size == 0:
+            return
+        revisions = (*revisions, f"--skip={skip}", f"--max-count={size}")
     with BlobReader(repo) as blobs:
         pending: list[tuple[LogCommit, Candidate]] = []
         for commit in iter_log(repo, revisions):
-            if not in_shard(commit.sha, rank, world_size):
-                continue
             candidate, reason = select_change(commit.parents, commit.changes)
             if candidate is None:
                 yield Rejected(commit.sha, reason or "not_a_candidate")

@@ -2,17 +2,21 @@
 
 The pipeline moves commits between stages as datatrove ``Document`` objects (``text`` is the
 new contents, everything else lives in ``metadata``) and stores them as rows of the
-``commits`` table (``curation/schema.py``). Keeping the three conversions in one module
-means a column added to the table is added in exactly one place.
+``commits`` table (``curation/schema.py``). Keeping the conversions in one module means a
+column added to the table is added in exactly one place.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import datetime
 
+import pyarrow as pa
 from datatrove.data import Document
+
+from curation.schema import COMMITS
 
 
 @dataclass
@@ -70,18 +74,22 @@ def from_document(doc: Document) -> CommitRecord:
     return CommitRecord(new_contents=doc.text, **values)
 
 
-def document_to_row(doc: Document) -> dict:
-    """The ``commits`` table row of a document (``committed_at`` as a UTC datetime)."""
-    record = from_document(doc)
-    row = _fields(record)
-    row["id"] = doc.id
-    if record.committed_at is not None:
-        row["committed_at"] = datetime.fromtimestamp(record.committed_at, UTC)
-    return row
+def documents_to_table(docs: Sequence[Document]) -> pa.Table:
+    """The ``commits`` table of documents, built column by column (``committed_at`` given
+    as epoch seconds, which Arrow stores as the UTC timestamp)."""
+    columns: dict[str, list] = {"id": [doc.id for doc in docs]}
+    for name in COMMITS.names:
+        if name == "new_contents":
+            columns[name] = [doc.text for doc in docs]
+        elif name == "aspects":
+            columns[name] = [doc.metadata.get(name) or [] for doc in docs]
+        elif name != "id":
+            columns[name] = [doc.metadata.get(name) for doc in docs]
+    return pa.Table.from_pydict(columns, schema=COMMITS)
 
 
 def row_to_document(row: dict) -> Document:
-    """Inverse of :func:`document_to_row`, for reading a stage's Parquet shard back."""
+    """A row of the ``commits`` table as a document, for reading a stage's shard back."""
     values = {name: row.get(name) for name in _RECORD_FIELDS}
     when = values["committed_at"]
     if isinstance(when, datetime):

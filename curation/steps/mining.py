@@ -1,20 +1,23 @@
 """The commit-mining pipeline: git history -> clean, deduplicated, aspect-tagged commits.
 
-Seven datatrove stages chained with ``depends=``, each with its own logging folder and
+Six datatrove stages chained with ``depends=``, each with its own logging folder and
 therefore its own completion markers, so a rerun after a crash skips finished tasks and
-redoes unfinished ones (every task writes one shard named after its rank, which the redo
+redoes unfinished ones (every task writes files named after its rank, which the redo
 overwrites: no row is lost or written twice):
 
-1. ``mine``: read -> language, message, licence, contents, tree-sitter filters -> aspects
-   -> 13-gram decontamination -> diff -> shard ``work/mined`` -> exact-dedup signatures
+1. ``mine``: read -> commit rules (language, message, licence, contents, tree-sitter) ->
+   aspects -> 13-gram decontamination -> shard ``work/mined`` -> code-token MinHash
+   signatures (from the parse the rules made) and exact-dedup signatures
 2. ``exact_find``: exact duplicates across all shards (1 task)
-3. ``dedup``: re-read ``work/mined`` -> drop exact duplicates -> code-token MinHash signatures
-4. ``minhash_buckets`` (one task per band), 5. ``minhash_cluster`` (1 task)
-6. ``write``: re-read ``work/mined`` -> drop exact, then near duplicates ->
-   ``commits/<rank>.parquet``. Replaying the exact filter (a lookup of a few integers per
-   row) is cheaper than writing and reading back a deduplicated copy of every shard, and
-   it gives the MinHash filter the very document order that was signed.
-7. ``report``: ``stats.json``
+3. ``minhash_buckets`` (a task per band, up to the configured task count): drop the
+   signatures of exact duplicates, then datatrove's bucket stage (merging by one sort, see
+   ``SortedMinhashBuckets``)
+4. ``minhash_cluster`` (1 task)
+5. ``write``: handles on the rows of ``work/mined`` -> drop exact, then near duplicates ->
+   load the rows left -> unified diff -> ``commits/<rank>.parquet``. The exact filter
+   replays ``exact_find``'s verdict (a lookup of a few integers per row), which gives the
+   MinHash filter the very document order that was signed.
+6. ``report``: ``stats.json``
 
 The same stage list runs on ``LocalPipelineExecutor``, ``SlurmPipelineExecutor`` or
 ``RayPipelineExecutor``, chosen by ``MiningConfig.executor.kind``.
@@ -32,43 +35,39 @@ from datatrove.pipeline.dedup.exact_dedup import (
     ExactDedupSignature,
     ExactFindDedups,
 )
-from datatrove.pipeline.dedup.minhash import (
-    MinhashDedupBuckets,
-    MinhashDedupCluster,
-    MinhashDedupFilter,
-)
+from datatrove.pipeline.dedup.minhash import MinhashDedupCluster, MinhashDedupFilter
 
 from curation.aspects import AspectClassifier
 from curation.dedup import CODE_MINHASH_CONFIG
-from curation.executors import ExecutorConfig, build_executor, run_stages
+from curation.executors import ExecutorConfig, ExecutorKind, build_executor, run_stages
 from curation.mining.filters import FilterConfig
 from curation.mining.remote import FetchConfig
 from curation.steps.mining_decontam import DecontaminationFilter
-from curation.steps.mining_dedup import CodeMinhashSignature, CodeTokenText, exact_dedup_config
-from curation.steps.mining_filters import (
-    CommitContentsFilter,
-    CommitMessageFilter,
-    LanguageFilter,
-    LicenseFilter,
-    SyntaxFilter,
-    UnifiedDiff,
+from curation.steps.mining_dedup import (
+    CodeMinhashSignature,
+    ExactDedupedSignatures,
+    SortedMinhashBuckets,
+    exact_dedup_config,
 )
-from curation.steps.mining_readers import CommitShardReader, LocalHistoryReader, RemoteCommitReader
+from curation.steps.mining_filters import CommitFilter, UnifiedDiff
+from curation.steps.mining_readers import (
+    CommitShardLoader,
+    CommitShardRows,
+    LocalHistoryReader,
+    RemoteCommitReader,
+)
 from curation.steps.mining_tagging import AspectTagging
-from curation.steps.mining_writers import MiningReport, commits_writer
+from curation.steps.mining_writers import CommitShardWriter, MiningReport
 
 STAGES: tuple[str, ...] = (
     "mine",
     "exact_find",
-    "dedup",
     "minhash_buckets",
     "minhash_cluster",
     "write",
     "report",
 )
-# Stages whose steps' drops are the run's drops. ``dedup`` replays the exact-dedup filter
-# only to sign the same document stream that ``write`` will filter, so its drops are
-# counted once, in ``write``.
+# Stages whose steps' drops are the run's drops.
 DROP_STAGES: tuple[str, ...] = ("mine", "write")
 
 
@@ -127,22 +126,18 @@ def _readers(config: MiningConfig) -> list[PipelineStep]:
 
 def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep], int]]:
     """Each stage's steps and task count, in run order."""
-    work, filters = config.work, config.filters
+    work = config.work
     dedup = exact_dedup_config()
     mine: list[PipelineStep] = [
         *_readers(config),
-        LanguageFilter(filters),
-        CommitMessageFilter(filters),
-        LicenseFilter(filters),
-        CommitContentsFilter(filters),
-        SyntaxFilter(filters),
+        CommitFilter(config.filters),
         AspectTagging(config.classifier, keep_untagged=config.keep_untagged),
     ]
     if config.benchmarks:
         mine.append(DecontaminationFilter(config.benchmarks))
     mine += [
-        UnifiedDiff(),
-        commits_writer(work / "mined"),
+        CommitShardWriter(str(work / "mined")),
+        CodeMinhashSignature(str(work / "minhash_raw")),
         ExactDedupSignature(str(work / "exact_sigs"), config=dedup),
     ]
     return {
@@ -151,24 +146,21 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
             [ExactFindDedups(str(work / "exact_sigs"), str(work / "exact_dups"), config=dedup)],
             1,
         ),
-        "dedup": (
-            [
-                CommitShardReader(work / "mined", columns=("id", "language", "new_contents")),
-                ExactDedupFilter(str(work / "exact_dups"), config=dedup),
-                CodeTokenText(),
-                CodeMinhashSignature(str(work / "minhash_sigs")),
-            ],
-            config.tasks,
-        ),
         "minhash_buckets": (
             [
-                MinhashDedupBuckets(
+                ExactDedupedSignatures(
+                    str(work / "minhash_raw"),
+                    str(work / "exact_dups"),
+                    str(work / "minhash_sigs"),
+                    config=CODE_MINHASH_CONFIG,
+                ),
+                SortedMinhashBuckets(
                     str(work / "minhash_sigs"),
                     str(work / "minhash_buckets"),
                     config=CODE_MINHASH_CONFIG,
-                )
+                ),
             ],
-            CODE_MINHASH_CONFIG.num_buckets,
+            min(config.tasks, CODE_MINHASH_CONFIG.num_buckets),
         ),
         "minhash_cluster": (
             [
@@ -182,10 +174,12 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
         ),
         "write": (
             [
-                CommitShardReader(work / "mined"),
+                CommitShardRows(work / "mined"),
                 ExactDedupFilter(str(work / "exact_dups"), config=dedup),
                 MinhashDedupFilter(str(work / "minhash_remove")),
-                commits_writer(config.output / "commits"),
+                CommitShardLoader(work / "mined"),
+                UnifiedDiff(),
+                CommitShardWriter(str(config.output / "commits")),
             ],
             config.tasks,
         ),
@@ -193,10 +187,24 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
     }
 
 
+def preload_for_fork(config: ExecutorConfig) -> None:
+    """Import now what every forked local worker would otherwise import on its own.
+
+    pyarrow imports pandas (~0.4 s) on its first array conversion, and each stage forks
+    fresh workers from this process; importing it here once spares that import to every
+    worker of every stage.
+    """
+    if config.kind is ExecutorKind.LOCAL and config.start_method == "fork":
+        import pyarrow as pa
+
+        pa.array([0])
+
+
 def build_executors(config: MiningConfig) -> list[PipelineExecutor]:
     """One executor per stage, each depending on the previous one; run the last."""
     for folder in ("exact_dups", "minhash_remove"):
         (config.work / folder).mkdir(parents=True, exist_ok=True)
+    preload_for_fork(config.executor)
     executors: list[PipelineExecutor] = []
     for name, (pipeline, tasks) in stage_pipelines(config).items():
         depends = executors[-1] if executors else None

@@ -7,9 +7,11 @@ Readers count every commit they see (``rows_in``) and every commit they reject u
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
@@ -20,6 +22,18 @@ from curation.mining.records import row_to_document, to_document
 from curation.mining.remote import FetchConfig, RemoteCommit, RemoteFetcher
 
 ROWS_IN = "rows_in"
+# Metadata key of a row handle's row number in its shard (CommitShardRows).
+SHARD_ROW = "shard_row"
+
+
+def tally(step: PipelineStep, counts: Counter[str]) -> None:
+    """Adds event counts to a step's stats in one update per label (unit: batch).
+
+    The mining steps count per batch of documents instead of per document: a datatrove
+    stat update costs a few microseconds, and a dozen per commit added up to a tenth of
+    the mine stage."""
+    for label, count in counts.items():
+        step.stat_update(label, value=count, unit="batch")
 
 
 class LocalHistoryReader(PipelineStep):
@@ -48,9 +62,9 @@ class LocalHistoryReader(PipelineStep):
     def shard(self, rank: int, world_size: int) -> tuple[list[str], int, int]:
         """(repositories, commit rank, commit world size) of one task.
 
-        With at least as many repositories as tasks each task takes whole repositories, so
-        no log is walked twice; with fewer, every task walks every log and keeps its share
-        of the commits, so a single large repository still uses all tasks.
+        With at least as many repositories as tasks each task takes whole repositories; with
+        fewer, every task takes its contiguous window of every log (``git log --skip``), so
+        a single large repository still uses all tasks and is still walked about once.
         """
         if len(self.repos) >= world_size:
             return self.repos[rank::world_size], 0, 1
@@ -71,15 +85,17 @@ class LocalHistoryReader(PipelineStep):
                 world_size=commit_world,
                 revisions=self.revisions,
             )
-            for item in items:
-                self.stat_update(ROWS_IN)
-                if isinstance(item, Rejected):
-                    self.stat_update(f"dropped_{item.reason}")
-                    continue
-                with self.track_time():
-                    doc = to_document(item)
-                self.stat_update("candidates")
-                yield doc
+            counts: Counter[str] = Counter()
+            try:
+                for item in items:
+                    counts[ROWS_IN] += 1
+                    if isinstance(item, Rejected):
+                        counts[f"dropped_{item.reason}"] += 1
+                        continue
+                    counts["candidates"] += 1
+                    yield to_document(item)
+            finally:
+                tally(self, counts)
 
 
 class RemoteCommitReader(PipelineStep):
@@ -146,21 +162,14 @@ class CommitShardReader(PipelineStep):
     datatrove's ``ParquetReader`` spreads *existing* files over ranks, so a rank that
     wrote nothing would shift every later rank onto a neighbour's file; the dedup stages
     need rank ``r`` to see exactly the documents that rank ``r`` signed, in order.
-
-    With ``columns`` only those are read (documents then carry ``new_contents`` as text and
-    the other columns as metadata): the signature stage needs the new code and its language,
-    not the old version and the diff that make up most of a shard's bytes.
     """
 
     type = "📖 - READER"
     name = "🧩 commit shard"
 
-    def __init__(self, folder: str | Path, columns: Sequence[str] | None = None) -> None:
+    def __init__(self, folder: str | Path) -> None:
         super().__init__()
         self.folder = str(folder)
-        self.columns = list(columns) if columns is not None else None
-        if self.columns is not None and not {"id", "new_contents"} <= set(self.columns):
-            raise ValueError("CommitShardReader columns must include id and new_contents")
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1):
         if data:
@@ -169,10 +178,84 @@ class CommitShardReader(PipelineStep):
         if not path.exists():
             return
         shard = pq.ParquetFile(path)
-        for batch in shard.iter_batches(batch_size=256, columns=self.columns):
+        for batch in shard.iter_batches(batch_size=256):
             for row in batch.to_pylist():
                 self.stat_update("documents")
-                if self.columns is None:
-                    yield row_to_document(row)
-                else:
-                    yield Document(text=row.pop("new_contents"), id=row.pop("id"), metadata=row)
+                yield row_to_document(row)
+
+
+class CommitShardRows(PipelineStep):
+    """Handles on the rows of shard ``<folder>/<rank>.parquet``: one document per row that
+    carries only the commit id and its row number (``metadata[SHARD_ROW]``).
+
+    The write stage drops most mined rows as duplicates, by position; building every row
+    as a full document first was most of that stage's time. Handles go through the dedup
+    filters (their ``doc_len`` stats read 0), then :class:`CommitShardLoader` reads the
+    rows that are left. A missing shard (a task that mined nothing) yields nothing.
+    """
+
+    type = "📖 - READER"
+    name = "🧩 commit shard rows"
+
+    def __init__(self, folder: str | Path) -> None:
+        super().__init__()
+        self.folder = str(folder)
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1):
+        if data:
+            yield from data
+        path = Path(self.folder) / f"{rank:05d}.parquet"
+        if not path.exists():
+            return
+        ids = pq.read_table(path, columns=["id"]).column("id").to_pylist()
+        self.stat_update("documents", value=len(ids))
+        for row, commit_id in enumerate(ids):
+            yield Document(text="", id=commit_id, metadata={SHARD_ROW: row})
+
+
+class CommitShardLoader(PipelineStep):
+    """Replaces :class:`CommitShardRows` handles by their full commits, in order, reading
+    each row group of the shard that holds one of them once."""
+
+    type = "📖 - READER"
+    name = "🧩 commit shard rows, loaded"
+
+    def __init__(self, folder: str | Path) -> None:
+        super().__init__()
+        self.folder = str(folder)
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
+        path = Path(self.folder) / f"{rank:05d}.parquet"
+        shard: pq.ParquetFile | None = None
+        group_ends = np.empty(0, dtype=np.int64)
+        group, pending = -1, []
+        for handle in data:
+            if shard is None:
+                shard = pq.ParquetFile(path)
+                sizes = [shard.metadata.row_group(i).num_rows for i in range(shard.num_row_groups)]
+                group_ends = np.cumsum(sizes)
+            row_group = int(np.searchsorted(group_ends, handle.metadata[SHARD_ROW], side="right"))
+            if row_group != group and pending:
+                yield from self._load(shard, group, int(group_ends[group]), pending, path)
+                pending = []
+            group = row_group
+            pending.append(handle)
+        if pending and shard is not None:
+            yield from self._load(shard, group, int(group_ends[group]), pending, path)
+
+    def _load(
+        self, shard: pq.ParquetFile, group: int, end: int, handles: list[Document], path: Path
+    ) -> list[Document]:
+        with self.track_time():
+            table = shard.read_row_group(group)
+            start = end - table.num_rows
+            rows = table.take([handle.metadata[SHARD_ROW] - start for handle in handles])
+            docs = [row_to_document(row) for row in rows.to_pylist()]
+        for handle, doc in zip(handles, docs, strict=True):
+            if doc.id != handle.id:
+                raise ValueError(
+                    f"{path}: row {handle.metadata[SHARD_ROW]} holds {doc.id}, expected "
+                    f"{handle.id}; the shard changed while the stage ran"
+                )
+        self.stat_update("loaded", value=len(docs))
+        return docs

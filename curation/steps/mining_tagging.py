@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+from datatrove.utils.batching import batched
 
 from curation.aspects import AspectClassifier, TermTagger
+from curation.steps.mining_readers import tally
 
 
 class AspectTagging(PipelineStep):
@@ -19,25 +23,38 @@ class AspectTagging(PipelineStep):
     name = "🏷 aspects"
 
     def __init__(
-        self, classifier: AspectClassifier | None = None, keep_untagged: bool = False
+        self,
+        classifier: AspectClassifier | None = None,
+        keep_untagged: bool = False,
+        batch_size: int = 64,
     ) -> None:
         super().__init__()
         self.classifier = classifier or TermTagger()
         self.keep_untagged = keep_untagged
+        self.batch_size = batch_size
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
-        for doc in data:
-            meta = doc.metadata
-            with self.track_time():
-                aspects = self.classifier.classify(
-                    meta.get("subject") or "", meta.get("message") or "", meta.get("diff")
-                )
-            meta["aspects"] = aspects
-            self.stat_update("total")
-            if not aspects and not self.keep_untagged:
-                self.stat_update("dropped", "dropped_no_aspect")
-                continue
-            for aspect in aspects:
-                self.stat_update(f"aspect_{aspect}", f"language_{meta['language']}/{aspect}")
-            self.stat_update("forwarded")
-            yield doc
+        for batch in batched(data, self.batch_size):
+            with self.track_time("batch"):
+                tags = [
+                    self.classifier.classify(
+                        meta.get("subject") or "", meta.get("message") or "", meta.get("diff")
+                    )
+                    for meta in (doc.metadata for doc in batch)
+                ]
+            counts: Counter[str] = Counter(total=len(batch))
+            kept = []
+            for doc, aspects in zip(batch, tags, strict=True):
+                doc.metadata["aspects"] = aspects
+                if not aspects and not self.keep_untagged:
+                    counts["dropped"] += 1
+                    counts["dropped_no_aspect"] += 1
+                    continue
+                language = doc.metadata["language"]
+                for aspect in aspects:
+                    counts[f"aspect_{aspect}"] += 1
+                    counts[f"language_{language}/{aspect}"] += 1
+                kept.append(doc)
+            counts["forwarded"] = len(kept)
+            tally(self, counts)
+            yield from kept

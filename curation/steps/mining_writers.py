@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -10,16 +11,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
+from datatrove.io import DataFolderLike, get_datafolder
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.writers.parquet import ParquetWriter
 
-from curation.mining.records import document_to_row
+from curation.mining.records import documents_to_table
 from curation.schema import COMMITS
 from curation.steps.mining_readers import ROWS_IN
-
-
-def _commit_row(_writer: ParquetWriter, doc: Document) -> dict:
-    return document_to_row(doc)
 
 
 def rank_shard_writer(folder: str | Path, schema: pa.Schema, adapter) -> ParquetWriter:
@@ -39,9 +37,47 @@ def rank_shard_writer(folder: str | Path, schema: pa.Schema, adapter) -> Parquet
     )
 
 
-def commits_writer(folder: str | Path) -> ParquetWriter:
-    """Shards of the ``commits`` table, one per task."""
-    return rank_shard_writer(folder, COMMITS, _commit_row)
+class CommitShardWriter(PipelineStep):
+    """Writes task ``rank``'s documents to ``<folder>/<rank>.parquet`` (the ``commits``
+    table, zstd) and passes them on.
+
+    One file per rank (no size rotation) keeps reruns idempotent: a task that is killed and
+    rerun overwrites its own shard instead of adding a second one. Columns are gathered
+    straight from the documents a batch at a time; datatrove's ``ParquetWriter`` builds a
+    dict per row and resolves the output name per document, which for this fixed schema
+    cost five times as much. A task without documents writes no file.
+    """
+
+    type = "💽 - WRITER"
+    name = "📒 commits shard"
+
+    def __init__(self, output_folder: DataFolderLike, batch_size: int = 1000) -> None:
+        super().__init__()
+        self.output_folder = get_datafolder(output_folder)
+        self.batch_size = batch_size
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
+        batch: list[Document] = []
+        with contextlib.ExitStack() as stack:
+            writer: pq.ParquetWriter | None = None
+            for doc in data:
+                batch.append(doc)
+                if len(batch) == self.batch_size:
+                    writer = writer or self._open(stack, rank)
+                    self._write(writer, batch)
+                    batch = []
+                yield doc
+            if batch:
+                self._write(writer or self._open(stack, rank), batch)
+
+    def _open(self, stack: contextlib.ExitStack, rank: int) -> pq.ParquetWriter:
+        file = stack.enter_context(self.output_folder.open(f"{rank:05d}.parquet", mode="wb"))
+        return stack.enter_context(pq.ParquetWriter(file, COMMITS, compression="zstd"))
+
+    def _write(self, writer: pq.ParquetWriter, batch: list[Document]) -> None:
+        with self.track_time():
+            writer.write_table(documents_to_table(batch))
+        self.stat_update("written", value=len(batch))
 
 
 # datatrove's dedup filters count a plain "dropped"; these are the reasons they stand for.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from curation.code import analyze, normalized_tokens, strip_comments
+from curation.code import analyze, normalized_tokens, parse_source, strip_comments, token_bytes
 
 
 def test_strip_comments_keeps_strings_and_line_numbers() -> None:
@@ -57,3 +57,10 @@ def test_tokens_for_every_language(snippet) -> None:
     assert len(tokens) > 20
     assert "ID" in tokens
     assert not any(t.startswith(("//", "/*", "# ")) for t in tokens)
+
+
+def test_token_bytes_of_a_parse_are_the_normalised_tokens(snippet) -> None:
+    parsed = parse_source(snippet.valid, snippet.language)
+    tokens = normalized_tokens(snippet.valid, snippet.language)
+    assert token_bytes(parsed) == [token.encode() for token in tokens]
+    assert tokens  # every snippet has code

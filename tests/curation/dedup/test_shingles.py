@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
+import xxhash
 from datatrove.utils.hashing import create_hash_func
 
-from curation.dedup import (
-    CODE_MINHASH_CONFIG,
-    TOKEN_SEPARATOR,
-    exact_key,
-    shingle_hashes,
-    token_text,
-)
+from curation.code import parse_source
+from curation.dedup import CODE_MINHASH_CONFIG, code_shingles, code_tokens, exact_key
 
 HASH = create_hash_func(CODE_MINHASH_CONFIG.hash_config)
 CODE = 'def greet(name):\n    # say hello\n    return "Hello,\\n " + name\n'
 
 
-def test_token_text_drops_comments_and_layout() -> None:
-    text = token_text(CODE, "Python")
-    assert text.split(TOKEN_SEPARATOR) == [
-        "def", "greet", "(", "name", ")", ":", "return", '"Hello,\\n "', "+", "name",
+def test_code_tokens_drop_comments_and_layout() -> None:
+    tokens = code_tokens(CODE, "Python")
+    assert tokens == [
+        b"def", b"greet", b"(", b"name", b")", b":", b"return", b'"Hello,\\n "', b"+", b"name",
     ]  # fmt: skip
     relaid = 'def greet( name ):\n\n    return "Hello,\\n " + name  # trailing\n'
-    assert token_text(relaid, "Python") == text
+    assert code_tokens(relaid, "Python") == tokens
+    assert code_tokens(parse_source(CODE, "Python"), "Python") == tokens  # an existing parse
+
+
+def test_code_tokens_of_a_file_over_the_parser_cap_are_words(monkeypatch) -> None:
+    import curation.dedup.shingles as shingles
+
+    def too_large(source, language):
+        raise shingles.SourceTooLargeError("too large")
+
+    monkeypatch.setattr(shingles, "parse_source", too_large)
+    assert code_tokens("a  b\nc", "Python") == [b"a", b"b", b"c"]
 
 
 def test_shingles() -> None:
-    text = token_text(CODE, "Python")
-    shingles = shingle_hashes(text, 5, HASH)
-    assert shingles.shape == (10 - 5 + 1, 1) and shingles.dtype.name == "uint64"
-    assert shingle_hashes(token_text("x", "Python"), 5, HASH).shape == (1, 1)
-    assert shingle_hashes("", 5, HASH).shape == (0, 1)
+    tokens = code_tokens(CODE, "Python")
+    shingles = code_shingles(tokens, 5, HASH)
+    assert shingles.shape == (10 - 5 + 1,) and shingles.dtype.name == "uint64"
+    assert int(shingles[0]) == xxhash.xxh64_intdigest(b"def greet ( name )")
+    assert int(shingles[-1]) == xxhash.xxh64_intdigest(b': return "Hello,\\n " + name')
+    assert code_shingles([b"x"], 5, HASH).tolist() == [xxhash.xxh64_intdigest(b"x")]
+    assert code_shingles([], 5, HASH).shape == (0,)
 
 
 def test_lsh_threshold_is_about_0_7() -> None:

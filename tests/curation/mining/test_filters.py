@@ -9,6 +9,7 @@ from curation.mining.filters import (
     contents_reason,
     decode_source,
     is_generated,
+    language_reason,
     license_reason,
     message_reason,
 )
@@ -83,3 +84,11 @@ def test_generated_marker_only_counts_in_the_header() -> None:
     assert not is_generated("a.go", "package a\n" * 10 + marker, CONFIG)
     assert not is_generated("a.go", "// the generator of ids\npackage a\n", CONFIG)
     assert not is_generated("a.go", marker, FilterConfig(generated_header_lines=0))
+
+
+def test_language_reason() -> None:
+    assert language_reason("Go", CONFIG) is None
+    assert language_reason(None, CONFIG) == language_reason("", CONFIG) == "not_a_language"
+    go_only = FilterConfig(allowed_languages=frozenset({"Go"}))
+    assert language_reason("Go", go_only) is None
+    assert language_reason("Python", go_only) == "language_not_selected"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from curation.mining.history import Rejected, in_shard, mine_repository
+from curation.mining.history import Rejected, mine_repository, shard_window
 from curation.mining.records import CommitRecord
 from curation.mining.synthetic import SyntheticCommit, build_repository
 
@@ -83,4 +83,5 @@ def test_shards_partition_the_commits(tmp_path: Path) -> None:
     )
     seen = [i.commit for rank in range(3) for i in mine_repository(repo, rank=rank, world_size=3)]
     assert sorted(seen) == sorted(shas)
-    assert all(in_shard(s, 0, 1) for s in shas)
+    assert [shard_window(10, rank, 3) for rank in range(3)] == [(0, 3), (3, 3), (6, 4)]
+    assert shard_window(1, 1, 2) == (0, 1) and shard_window(1, 0, 2) == (0, 0)

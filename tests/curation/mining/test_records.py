@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from curation.mining.records import (
     CommitRecord,
     commit_id,
-    document_to_row,
+    documents_to_table,
     from_document,
     row_to_document,
     split_message,
     to_document,
 )
+from curation.schema import COMMITS
 
 RECORD = CommitRecord(
     repo="r", commit="c" * 40, parent="p" * 40, path="a.rb", language="Ruby",
@@ -25,9 +26,11 @@ def test_round_trips() -> None:
     doc = to_document(RECORD)
     assert doc.text == "x = 2\n" and doc.id == commit_id("r", "c" * 40, "a.rb") == RECORD.id
     assert from_document(doc) == RECORD
-    row = document_to_row(doc)
+    table = documents_to_table([doc, to_document(CommitRecord(**{**vars(RECORD), "aspects": []}))])
+    assert table.schema == COMMITS
+    [row, untagged] = table.to_pylist()
     assert row["committed_at"] == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
-    assert row["id"] == RECORD.id
+    assert row["id"] == RECORD.id and untagged["aspects"] == []
     assert from_document(row_to_document(row)) == RECORD
 
 

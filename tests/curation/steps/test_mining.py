@@ -591,7 +591,11 @@ def test_executor_is_one_option(zoo: Path, tmp_path: Path) -> None:
         MiningConfig(output=tmp_path, repos=[zoo], executor=ExecutorConfig(tasks=3, workers=2))
     )
     assert [type(e) for e in local] == [LocalPipelineExecutor] * len(STAGES)
-    assert [e.world_size for e in local] == [3, 1, 3, 14, 1, 3, 1]
+    assert [e.world_size for e in local] == [3, 1, 3, 1, 3, 1]  # 3 tasks share the 14 bands
+    wide = build_executors(
+        MiningConfig(output=tmp_path, repos=[zoo], executor=ExecutorConfig(tasks=20, workers=2))
+    )
+    assert [e.world_size for e in wide] == [20, 1, 14, 1, 20, 1]  # at most one task per band
     assert all(e.depends is p for p, e in itertools.pairwise(local))
     slurm = build_executors(
         MiningConfig(
