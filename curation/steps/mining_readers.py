@@ -156,7 +156,21 @@ def _read_rows(path: Path) -> list[dict]:
     raise ValueError(f"{path}: commit metadata must be .parquet or .jsonl")
 
 
-class CommitShardReader(PipelineStep):
+class _RankShardStep(PipelineStep):
+    """A step over shard ``<folder>/<rank>.parquet`` written by an earlier stage for the
+    same rank."""
+
+    type = "📖 - READER"
+
+    def __init__(self, folder: str | Path) -> None:
+        super().__init__()
+        self.folder = str(folder)
+
+    def shard_path(self, rank: int) -> Path:
+        return Path(self.folder) / f"{rank:05d}.parquet"
+
+
+class CommitShardReader(_RankShardStep):
     """Read back shard ``<folder>/<rank>.parquet`` written by an earlier stage.
 
     datatrove's ``ParquetReader`` spreads *existing* files over ranks, so a rank that
@@ -164,17 +178,12 @@ class CommitShardReader(PipelineStep):
     need rank ``r`` to see exactly the documents that rank ``r`` signed, in order.
     """
 
-    type = "📖 - READER"
     name = "🧩 commit shard"
-
-    def __init__(self, folder: str | Path) -> None:
-        super().__init__()
-        self.folder = str(folder)
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1):
         if data:
             yield from data
-        path = Path(self.folder) / f"{rank:05d}.parquet"
+        path = self.shard_path(rank)
         if not path.exists():
             return
         shard = pq.ParquetFile(path)
@@ -184,7 +193,7 @@ class CommitShardReader(PipelineStep):
                 yield row_to_document(row)
 
 
-class CommitShardRows(PipelineStep):
+class CommitShardRows(_RankShardStep):
     """Handles on the rows of shard ``<folder>/<rank>.parquet``: one document per row that
     carries only the commit id and its row number (``metadata[SHARD_ROW]``).
 
@@ -194,17 +203,12 @@ class CommitShardRows(PipelineStep):
     rows that are left. A missing shard (a task that mined nothing) yields nothing.
     """
 
-    type = "📖 - READER"
     name = "🧩 commit shard rows"
-
-    def __init__(self, folder: str | Path) -> None:
-        super().__init__()
-        self.folder = str(folder)
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1):
         if data:
             yield from data
-        path = Path(self.folder) / f"{rank:05d}.parquet"
+        path = self.shard_path(rank)
         if not path.exists():
             return
         ids = pq.read_table(path, columns=["id"]).column("id").to_pylist()
@@ -213,19 +217,14 @@ class CommitShardRows(PipelineStep):
             yield Document(text="", id=commit_id, metadata={SHARD_ROW: row})
 
 
-class CommitShardLoader(PipelineStep):
+class CommitShardLoader(_RankShardStep):
     """Replaces :class:`CommitShardRows` handles by their full commits, in order, reading
     each row group of the shard that holds one of them once."""
 
-    type = "📖 - READER"
     name = "🧩 commit shard rows, loaded"
 
-    def __init__(self, folder: str | Path) -> None:
-        super().__init__()
-        self.folder = str(folder)
-
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
-        path = Path(self.folder) / f"{rank:05d}.parquet"
+        path = self.shard_path(rank)
         shard: pq.ParquetFile | None = None
         group_ends = np.empty(0, dtype=np.int64)
         group, pending = -1, []
