@@ -127,7 +127,11 @@ class SeqClsScorer:
 
     def __init__(self, config: SeqClsConfig, progress: bool = True) -> None:
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoTokenizer
+
+        # codepref's own encoder checkpoints load with the installed class, without
+        # trust_remote_code; other custom code still needs the explicit option.
+        from rm.model import load_sequence_classifier
 
         self.config = config
         self.progress = progress
@@ -140,7 +144,7 @@ class SeqClsScorer:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         # A checkpoint without a reward head (a bare encoder) gets a seeded new one.
         torch.manual_seed(config.seed)
-        self.model = AutoModelForSequenceClassification.from_pretrained(
+        self.model = load_sequence_classifier(
             config.model, num_labels=1, trust_remote_code=config.trust_remote_code
         )
         if self.model.config.pad_token_id is None:

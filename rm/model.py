@@ -1,23 +1,23 @@
 """The reward model: a transformers backbone plus a zero-initialised scalar head.
 
-Where the reward is read, and why the checkpoint needs no custom code:
+Every backbone gets the same head, ``score = Linear(hidden, 1, bias=False)`` starting at zero,
+read at the last non-pad token (right padding; training reads it from the attention mask), and
+every checkpoint loads as ``AutoModelForSequenceClassification`` with ``num_labels=1``:
 
-* The model *is* the backbone's own ``*ForSequenceClassification`` class with
-  ``num_labels=1``, so a checkpoint saved here loads with
-  ``AutoModelForSequenceClassification.from_pretrained(dir)`` in any tool (TRL, vLLM,
-  text-embeddings-inference) without ``trust_remote_code`` and scores exactly as it did
-  during training.
-* Causal LMs (Qwen3, Llama, ...): the class is ``GenericForSequenceClassification``: a
-  ``Linear(hidden, 1, bias=False)`` read at the last non-pad token, the published recipe.
-  Training reads the same position from the attention mask (right padding). The loaded class
-  finds it as the rightmost token that differs from ``config.pad_token_id``, so the pad token
-  must never be the token a sequence ends with: :func:`ensure_pad_token` refuses a pad that
-  equals EOS or an end-of-turn token and picks (or adds) a distinct one, and the collator
-  checks every sequence's last token.
-* Encoders (BERT, MiniLM, RoBERTa): bidirectional attention lets the first token see the whole
-  sequence, and the backbone's own class reads the pooled ``[CLS]``. We keep that pooling
-  rather than the last non-pad token: a custom pooling would need a custom class and
-  ``trust_remote_code`` at every load, for no gain in what the head can see.
+* Causal LMs (Qwen3, Llama, ...): the class is the backbone's own
+  ``*ForSequenceClassification`` (``GenericForSequenceClassification``), the published
+  recipe, so the checkpoint loads in any tool (TRL, vLLM, text-embeddings-inference) without
+  ``trust_remote_code``. The loaded class finds the last token as the rightmost one that
+  differs from ``config.pad_token_id``, so the pad token must never be the token a sequence
+  ends with: :func:`ensure_pad_token` refuses a pad that equals EOS or an end-of-turn token and
+  picks (or adds) a distinct one, and the collator checks every sequence's last token.
+* Encoders (BERT, MiniLM, RoBERTa): transformers' own classes pool ``[CLS]`` through an extra
+  dense+tanh layer instead, so the class is codepref's
+  :class:`~rm.encoder_reward.EncoderRewardModel` (the ``AutoModel`` encoder + ``score``, read
+  at the last attended token). Its module is saved into the checkpoint with ``auto_map``, so
+  ``AutoModelForSequenceClassification.from_pretrained(dir, trust_remote_code=True)`` loads it
+  anywhere; codepref's own loaders (:func:`load_sequence_classifier`) use the installed class
+  instead and never execute code from a checkpoint directory.
 
 With a causal backbone the LM head is kept beside the classifier (shared with the input
 embeddings when the config ties them) for the LM regularisation loss; it is saved next to the
@@ -34,6 +34,7 @@ import torch
 from torch import nn
 from transformers import (
     AutoConfig,
+    AutoModel,
     AutoModelForCausalLM,
     AutoModelForSequenceClassification,
     PretrainedConfig,
@@ -43,6 +44,14 @@ from transformers import (
 from transformers.models.auto.modeling_auto import (
     MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
     MODEL_FOR_MASKED_LM_MAPPING_NAMES,
+)
+
+from rm import encoder_reward
+from rm.encoder_reward import (
+    MODEL_TYPE,
+    EncoderRewardConfig,
+    EncoderRewardModel,
+    last_token_index,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,6 +64,13 @@ _PAD_CANDIDATES = ("<|pad|>", "<pad>", "[PAD]", "<|finetune_right_pad_id|>", "<|
 # End-of-turn markers of common chat templates: a pad equal to one of them would make the
 # loaded sequence classifier skip the real last token.
 _END_OF_TURN = ("<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "</s>", "<|endoftext|>")
+
+# In every process that imports codepref's RM code, the installed classes serve codepref's
+# encoder checkpoints through the Auto classes: transformers then prefers them to the copy in
+# the checkpoint (even with trust_remote_code=True), so no code from a checkpoint directory
+# runs and AutoTokenizer / AutoConfig do not ask whether to trust it.
+AutoConfig.register(MODEL_TYPE, EncoderRewardConfig, exist_ok=True)
+AutoModelForSequenceClassification.register(EncoderRewardConfig, EncoderRewardModel, exist_ok=True)
 
 
 class RewardOutput(NamedTuple):
@@ -76,30 +92,6 @@ def is_causal_config(config: PretrainedConfig) -> bool:
         model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
         and model_type not in MODEL_FOR_MASKED_LM_MAPPING_NAMES
     )
-
-
-def _classifier_head(seq_cls: PreTrainedModel) -> nn.Linear:
-    """The final ``Linear(hidden, 1)`` of a sequence classifier (``score`` or ``classifier``)."""
-    for name in ("score", "classifier"):
-        head = getattr(seq_cls, name, None)
-        if isinstance(head, nn.Linear):
-            return head
-        if head is not None:  # RoBERTa-style heads end in out_proj
-            out = getattr(head, "out_proj", None)
-            if isinstance(out, nn.Linear):
-                return out
-    raise ValueError(f"{type(seq_cls).__name__} has no recognisable classification head")
-
-
-def _zero_head(seq_cls: PreTrainedModel) -> None:
-    """Zero the scalar head so that every reward starts at 0 (the published init)."""
-    head = _classifier_head(seq_cls)
-    if head.out_features != 1:
-        raise ValueError(f"reward head must have 1 output, got {head.out_features}")
-    with torch.no_grad():
-        head.weight.zero_()
-        if head.bias is not None:
-            head.bias.zero_()
 
 
 def ensure_pad_token(tokenizer: PreTrainedTokenizerBase) -> bool:
@@ -155,15 +147,16 @@ class RewardModel(nn.Module):
             raise ValueError(f"{type(shell).__name__} has no `score` head to read rewards with")
         setattr(shell, shell.base_model_prefix, causal_lm.base_model)
         head = shell.score
-        new_head = nn.Linear(
+        shell.score = nn.Linear(
             head.in_features,
             1,
             bias=head.bias is not None,
             dtype=causal_lm.dtype,
             device=causal_lm.device,
         )
-        shell.score = new_head
-        _zero_head(shell)
+        nn.init.zeros_(shell.score.weight)
+        if shell.score.bias is not None:
+            nn.init.zeros_(shell.score.bias)
         shell.config.architectures = [type(shell).__name__]
         return cls(shell, causal_lm.get_output_embeddings())
 
@@ -175,26 +168,38 @@ class RewardModel(nn.Module):
         dtype: torch.dtype | None = None,
         attn_implementation: str | None = None,
     ) -> RewardModel:
-        """Load a base LM, an encoder, or a reward checkpoint saved by :meth:`save`."""
+        """Load a base LM, an encoder, or a reward checkpoint saved by :meth:`save`.
+
+        A base encoder (or another tool's encoder classifier, whose pooled-``[CLS]`` head is
+        left out) becomes an :class:`EncoderRewardModel` with a zero head.
+        """
         kwargs: dict = {}
         if dtype is not None:
             kwargs["dtype"] = dtype
         if attn_implementation is not None:
             kwargs["attn_implementation"] = attn_implementation
         config = AutoConfig.from_pretrained(name_or_path)
+        if isinstance(config, EncoderRewardConfig):
+            return cls(load_sequence_classifier(name_or_path, **kwargs))
         archs = config.architectures or []
         is_reward_ckpt = any(a.endswith("ForSequenceClassification") for a in archs)
-        if is_causal_config(config) and not is_reward_ckpt:
+        if not is_causal_config(config):
+            if is_reward_ckpt:
+                logger.warning(
+                    "%s: %s head not used; a zero head reading the last token replaces it",
+                    name_or_path,
+                    archs[0],
+                )
+            encoder = AutoModel.from_pretrained(name_or_path, **kwargs)
+            return cls(EncoderRewardModel.from_encoder(encoder))
+        if not is_reward_ckpt:
             causal_lm = AutoModelForCausalLM.from_pretrained(name_or_path, **kwargs)
             return cls.from_causal_lm(causal_lm)
         seq_cls = AutoModelForSequenceClassification.from_pretrained(
             name_or_path, num_labels=1, **kwargs
         )
         seq_cls.config.problem_type = "regression"
-        if not is_reward_ckpt:
-            _zero_head(seq_cls)
-        lm_head = _load_lm_head(seq_cls, Path(name_or_path)) if is_reward_ckpt else None
-        return cls(seq_cls, lm_head)
+        return cls(seq_cls, _load_lm_head(seq_cls, Path(name_or_path)))
 
     # ----------------------------------------------------------------- forward
     def forward(
@@ -258,6 +263,30 @@ class RewardModel(nn.Module):
         return out
 
 
+def load_sequence_classifier(
+    name_or_path: str | Path, *, trust_remote_code: bool = False, **kwargs
+) -> PreTrainedModel:
+    """A saved reward model as ``AutoModelForSequenceClassification``, for scoring.
+
+    Codepref's encoder checkpoints load with the installed :class:`EncoderRewardModel` (see
+    the registration above), never with the module copied into them: a checkpoint's
+    ``auto_map`` is a string anyone can write, so trusting it by name would run arbitrary code.
+    Other checkpoints with custom code need ``trust_remote_code=True``, asked for explicitly.
+    """
+    shipped = Path(name_or_path) / Path(encoder_reward.__file__).name
+    installed = Path(encoder_reward.__file__)
+    if shipped.is_file() and shipped.read_bytes() != installed.read_bytes():
+        logger.warning(
+            "%s was saved with another version of %s; scoring with the installed one (%s)",
+            name_or_path,
+            shipped.name,
+            installed,
+        )
+    return AutoModelForSequenceClassification.from_pretrained(
+        name_or_path, trust_remote_code=trust_remote_code, **kwargs
+    )
+
+
 def _lm_head_tied(model: RewardModel) -> bool:
     emb = model.seq_cls.get_input_embeddings()
     return model.lm_head is not None and model.lm_head.weight is emb.weight
@@ -280,16 +309,6 @@ def _load_lm_head(seq_cls: PreTrainedModel, ckpt: Path) -> nn.Module | None:
 
     head.load_state_dict(load_file(str(path)))
     return head
-
-
-def last_token_index(attention_mask: torch.Tensor) -> torch.Tensor:
-    """Index of the last attended position of each row (right padding).
-
-    Uses the rightmost 1 rather than ``sum - 1`` so that a row with holes in its mask still
-    reads its true last token.
-    """
-    positions = torch.arange(attention_mask.shape[-1], device=attention_mask.device)
-    return (positions * attention_mask.to(positions.dtype)).argmax(-1)
 
 
 def resize_for_tokenizer(model: RewardModel, tokenizer: PreTrainedTokenizerBase) -> None:

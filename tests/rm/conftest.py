@@ -1,4 +1,4 @@
-"""Models for the rm/ tests, all offline: the bundled MiniLM and a tiny Qwen3 built here."""
+"""Models for the rm/ tests, all offline: the bundled MiniLM, a tiny Qwen3 and a tiny BERT."""
 
 from __future__ import annotations
 
@@ -94,6 +94,33 @@ def tiny_qwen3(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_qwen3_tied(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same with tied input/output embeddings (as Qwen3-0.6B ships)."""
     return build_tiny_qwen3(tmp_path_factory.mktemp("tiny-qwen3-tied"), tie=True)
+
+
+def build_tiny_bert(out: Path, tokenizer_path: Path) -> Path:
+    """Save a randomly initialised 2-layer BERT encoder with the MiniLM tokenizer to ``out``."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_path)
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        max_position_embeddings=512,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(minilm_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny BERT checkpoint directory (encoder + the MiniLM WordPiece tokenizer)."""
+    return build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), minilm_path)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
 from rm.data import ConversationFormatter, collate
+from rm.encoder_reward import EncoderRewardModel
 from rm.model import (
     LM_HEAD_FILE,
     RewardModel,
@@ -63,22 +64,30 @@ def test_head_starts_at_zero(minilm_path: Path, tiny_qwen3: Path, pairs_frame) -
 def test_encoder_checkpoint_loads_with_trained_head(
     minilm_path: Path, pairs_frame, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """In codepref's own process the installed class serves the checkpoint, without
+    trust_remote_code; the subprocess test in test_encoder_reward.py loads it without codepref."""
     model = RewardModel.from_pretrained(minilm_path).eval()
+    assert isinstance(model.seq_cls, EncoderRewardModel) and not model.causal
     _perturb_head(model)
     tok, _, batch = _batch(minilm_path, pairs_frame)
+    assert (batch["attention_mask"] == 0).any()  # right padding is exercised
     with torch.no_grad():
         expected = model(batch["input_ids"], batch["attention_mask"]).rewards
     model.save(tmp_path / "rm", tok)
     loaded, info = _load_with_log(tmp_path / "rm", caplog)
-    assert not info["missing_keys"]
+    assert not info["missing_keys"] and not info["unexpected_keys"]
     assert "newly initialized" not in caplog.text
-    assert type(loaded).__name__ == "BertForSequenceClassification"
-    assert loaded.config.num_labels == 1
-    torch.testing.assert_close(loaded.classifier.weight, model.seq_cls.classifier.weight)
+    assert type(loaded) is EncoderRewardModel  # the installed class, not the shipped copy
+    assert loaded.config.num_labels == 1 and loaded.config.pad_token_id == tok.pad_token_id
+    torch.testing.assert_close(loaded.score.weight, model.seq_cls.score.weight, rtol=0, atol=0)
     with torch.no_grad():
         got = loaded(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
-    torch.testing.assert_close(got.logits.squeeze(-1), expected, atol=1e-5, rtol=1e-5)
+    assert torch.equal(got.logits.squeeze(-1), expected)
     assert torch.unique(expected).numel() > 1
+    # A second stage starts from the reward checkpoint with its trained head.
+    again = RewardModel.from_pretrained(tmp_path / "rm")
+    assert isinstance(again.seq_cls, EncoderRewardModel)
+    torch.testing.assert_close(again.seq_cls.score.weight, model.seq_cls.score.weight)
 
 
 @pytest.mark.parametrize("fixture", ["tiny_qwen3", "tiny_qwen3_tied"])
