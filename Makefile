@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # disk, and installing it first keeps pip from resolving a multi-GB CUDA build.
 TORCH  ?= torch==2.13.0
 
-.PHONY: test demo install system lint format bench conformance clean
+.PHONY: test demo install system lint format bench conformance gpu-check clean
 
 install: $(STAMP)
 
@@ -40,6 +40,11 @@ lint:
 # the full sandbox conformance run that `make test` samples to stay in CI's budget.
 conformance: install system
 	CODEPREF_FULL_CONFORMANCE=1 $(PY) -m pytest -n 2 -q tests/sandbox/test_humaneval_x.py
+
+# The device checks of rm/ (bf16, gradient checkpointing, flash attention, FSDP2): run on a
+# machine with CUDA GPUs; elsewhere every one of them skips with its reason.
+gpu-check: install
+	$(PY) -m pytest -q -m gpu -rs tests/rm
 
 bench: install system
 	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
