@@ -1,8 +1,8 @@
 """One sandbox worker: a supervisor reached over a JSON-lines channel, plus its cgroup.
 
 Both backends are pools of these. The backend decides how the supervisor is isolated (a
-container, or namespaces on the host) and how its stdin/stdout are reached (an attached
-container socket, or pipes); everything after that — writing the files, compiling once,
+container, or namespaces on the host) and how it is reached (a Unix socket it connects to,
+or its stdin/stdout pipes); everything after that — writing the files, compiling once,
 running each test, measuring, deciding the verdict — is here, so the two backends give
 the same answers.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -13,27 +14,34 @@ from sandbox.runners import PATH
 from sandbox.supervisor_binary import supervisor_binary
 
 
-def start(root, **env):
-    return subprocess.Popen(
+@contextlib.contextmanager
+def running(root, env=None, pass_fds=()):
+    """A bare supervisor on ``root``, as a function that sends one request and returns the
+    answer."""
+    process = subprocess.Popen(
         [str(supervisor_binary()), str(root)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env={"PATH": PATH, **env},
+        env={"PATH": PATH, **(env or {})},
+        pass_fds=pass_fds,
     )
-
-
-@pytest.fixture
-def supervisor(tmp_path):
-    process = start(tmp_path)
 
     def ask(**request):
         process.stdin.write(json.dumps(request).encode() + b"\n")
         process.stdin.flush()
         return json.loads(process.stdout.readline())
 
-    yield ask
-    process.stdin.close()
-    process.wait(timeout=10)
+    try:
+        yield ask
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def supervisor(tmp_path):
+    with running(tmp_path) as ask:
+        yield ask
 
 
 def job(**overrides):
@@ -90,28 +98,14 @@ def test_jobs_get_the_run_uid_rlimits_and_no_inherited_descriptors(tmp_path_fact
         if str(reachable).startswith(tempfile.gettempdir() + os.sep):
             reachable.chmod(0o755)
     inherited = os.open(os.devnull, os.O_RDONLY)
-    process = subprocess.Popen(
-        [str(supervisor_binary()), str(root)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env={"PATH": PATH, "CODEPREF_RUN_UID": "65534"},
-        pass_fds=(inherited,),
-    )
-    os.close(inherited)
-    try:
-        process.stdin.write(json.dumps({"op": "write", "dir": "j", "files": {"x": "1"}}).encode())
-        process.stdin.write(b"\n")
-        process.stdin.flush()
-        json.loads(process.stdout.readline())
+    with running(root, {"CODEPREF_RUN_UID": "65534"}, pass_fds=(inherited,)) as ask:
+        os.close(inherited)
+        ask(op="write", dir="j", files={"x": "1"})
         assert (root / "j" / "x").stat().st_uid == 65534
         probe = "id -u; ls /proc/$$/fd; cat /proc/$$/limits"
-        request = job(argv=["sh", "-c", probe], time_s=3, address_space_bytes=256 << 20, nproc=64)
-        process.stdin.write(json.dumps(request).encode() + b"\n")
-        process.stdin.flush()
-        seen = json.loads(process.stdout.readline())
-    finally:
-        process.stdin.close()
-        process.wait(timeout=10)
+        seen = ask(
+            **job(argv=["sh", "-c", probe], time_s=3, address_space_bytes=256 << 20, nproc=64)
+        )
     uid, *lines = seen["stdout"].splitlines()
     assert uid == "65534"
     descriptors = {line for line in lines if line.isdigit()}
