@@ -38,6 +38,8 @@ REPO = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on sys.path, and its sandbox.py benchmark would
 # shadow the sandbox package that curation imports.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# The test-only generators (tests.fixtures) do not ship; the repository root serves them.
+sys.path.insert(0, str(REPO))
 PUBLISHED = REPO.parent / "shared" / "data" / "crb-runs"
 FIELDS = ("aspect", "language", "subset")
 console = Console()
@@ -213,8 +215,8 @@ def cpu_runs(pairs: pl.DataFrame, out: Path, rm_steps: int) -> list[Path]:
         "random": RandomScorer(0),
     }
     if rm_steps > 0:
-        from rm.smoke import write_train_eval
-        from rm.train import TrainConfig, train
+        from rm.reward_trainer import TrainConfig, train
+        from tests.fixtures.smoke_pairs import write_train_eval
 
         train_path, _ = write_train_eval(out / "rm-data", 256, 16)
         result = train(

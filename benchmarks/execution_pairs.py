@@ -33,10 +33,10 @@ console = Console(width=140)
 
 
 def pipeline_run(name: str, source: str, workers: int, repeats: int, mutants: bool) -> dict:
-    from curation.execution_cli import load_inputs, run_execution_pipeline
-    from curation.steps.execute import ExecutionConfig
-    from curation.steps.mutate import MutationConfig
-    from curation.steps.pair_executions import PairingConfig
+    from curation.steps.execution.execute import ExecutionConfig
+    from curation.steps.execution.mutate import MutationConfig
+    from curation.steps.pairs.executions import PairingConfig
+    from pipelines.execution_cli import load_inputs, run_execution_pipeline
 
     if source == "samples":
         problems, solutions = load_inputs(None, None, None, True, None)

@@ -21,6 +21,7 @@ import argparse
 import json
 import random
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,8 +33,12 @@ from rich.table import Table
 from curation.executors import ExecutorConfig
 from curation.mining.history import Rejected, mine_repository
 from curation.mining.records import CommitRecord
-from curation.mining.synthetic import build_repository, single_file_history
-from curation.steps.mining import STAGES, MiningConfig, build_executors
+from pipelines.mining import STAGES, MiningConfig, build_executors
+
+# The test-only generators live in tests/fixtures, which does not ship; run as a script,
+# the repository root is not on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fixtures.synthetic_repos import build_repository, single_file_history
 
 
 def _git(*args: str, cwd: Path) -> bytes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,9 +22,13 @@ from rich.console import Console
 from rich.table import Table
 
 from curation.executors import ExecutorConfig
-from curation.mining.synthetic import build_repository, single_file_history
-from curation.steps.mining import STAGES, MiningConfig, preload_for_fork
 from pipelines.commits import CommitsPipelineConfig, build_commit_executors
+from pipelines.mining import STAGES, MiningConfig, preload_for_fork
+
+# The test-only generators live in tests/fixtures, which does not ship; run as a script,
+# the repository root is not on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fixtures.synthetic_repos import build_repository, single_file_history
 
 STAGE_NAMES = (*STAGES, "pairs")  # the mining stages, then the pair stage
 

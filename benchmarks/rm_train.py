@@ -1,7 +1,7 @@
 """`codepref train` vs TRL `RewardTrainer`: training throughput and held-out accuracy.
 
 Same model (the bundled MiniLM), same pairs and token ids (both sides get the ids made by
-rm.data, so tokenisation is not measured), same batch size, steps, optimiser and schedule,
+rm.encoding, so tokenisation is not measured), same batch size, steps, optimiser and schedule,
 one process each, run back to back in this process. Throughput counts real (unpadded)
 tokens; both held-out accuracies come from the same scorer (rm.score).
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +31,7 @@ import torch
 from rich.console import Console
 from rich.table import Table
 
-from rm.data import (
+from rm.encoding import (
     ConversationFormatter,
     SystemPromptPolicy,
     assign_system_prompts,
@@ -38,9 +39,13 @@ from rm.data import (
     read_pairs,
 )
 from rm.model import RewardModel
+from rm.reward_trainer import RewardTrainer, TrainConfig
 from rm.score import accuracy_report, score_encoded, scores_frame
-from rm.smoke import write_train_eval
-from rm.train import RewardTrainer, TrainConfig
+
+# The test-only generators live in tests/fixtures, which does not ship; run as a script,
+# the repository root is not on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fixtures.smoke_pairs import write_train_eval
 
 SHARES = (0.3, 0.7, 0.0)
 

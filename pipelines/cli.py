@@ -9,11 +9,11 @@ from __future__ import annotations
 import typer
 
 import bench.cli
-import curation.assembly_cli
 import curation.cli
-import curation.execution_cli
-import curation.judge.cli
-import curation.mining.cli
+import pipelines.assembly_cli
+import pipelines.execution_cli
+import pipelines.judge_cli
+import pipelines.mining_cli
 import rm.cli
 import sandbox.cli
 from pipelines.demo import demo
@@ -35,10 +35,10 @@ def _root() -> None:
 app.command("demo")(demo)
 app.command("run")(run)
 curation.cli.register(app)
-curation.mining.cli.register(app)
-curation.execution_cli.register(app)
-curation.judge.cli.register(app)
-curation.assembly_cli.register(app)
+pipelines.mining_cli.register(app)
+pipelines.execution_cli.register(app)
+pipelines.judge_cli.register(app)
+pipelines.assembly_cli.register(app)
 sandbox.cli.register(app)
 rm.cli.register(app)
 bench.cli.register(app)

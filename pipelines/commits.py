@@ -1,7 +1,7 @@
 """The ``commits`` pipeline: git history -> mined commits -> (LLM review and instruction)
 -> preference pairs.
 
-The mining stages come from ``curation.steps.mining``; this pipeline adds one stage that
+The mining stages come from ``pipelines.mining``; this pipeline adds one stage that
 reads the final commit shards, optionally rates each commit with the LLM judge (keeping
 those at or above ``min_rating``) and writes an inverse instruction as the pair's prompt,
 then turns each commit into one pair per tagged aspect. The stage depends on the last
@@ -19,10 +19,10 @@ from datatrove.pipeline.base import PipelineStep
 
 from curation.executors import ExecutorConfig, build_executor, run_stages
 from curation.judge.backends import OpenAIConfig
-from curation.steps.commit_pairs import CommitPairs, pairs_writer
-from curation.steps.mining import MiningConfig, build_executors
-from curation.steps.mining_readers import CommitShardReader
-from curation.steps.mining_writers import load_stage_stats
+from curation.steps.mining.readers import CommitShardReader
+from curation.steps.mining.writers import load_stage_stats
+from curation.steps.pairs.commits import CommitPairs, pairs_writer
+from pipelines.mining import MiningConfig, build_executors
 
 
 @dataclass

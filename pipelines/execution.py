@@ -13,9 +13,9 @@ from pathlib import Path
 
 from curation.executors import ExecutorConfig
 from curation.languages import normalize_language
-from curation.steps.execute import ExecutionConfig
-from curation.steps.mutate import MutationConfig
-from curation.steps.pair_executions import PairingConfig
+from curation.steps.execution.execute import ExecutionConfig
+from curation.steps.execution.mutate import MutationConfig
+from curation.steps.pairs.executions import PairingConfig
 
 
 @dataclass
@@ -47,7 +47,7 @@ class ExecutionPipelineConfig:
 
 def run_execution(config: ExecutionPipelineConfig) -> dict:
     """Run or resume the pipeline; returns the summary (also in ``<out>/summary.json``)."""
-    from curation.execution_cli import load_inputs, run_execution_pipeline
+    from pipelines.execution_cli import load_inputs, run_execution_pipeline
 
     problems, solutions = load_inputs(
         config.problems,

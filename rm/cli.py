@@ -39,7 +39,7 @@ def train_command(
 ) -> None:
     """Train a Bradley-Terry reward model on pairs shards (launch with `accelerate launch`
     or `torchrun` for several processes)."""
-    from rm.train import TrainConfig, train
+    from rm.reward_trainer import TrainConfig, train
 
     overrides = {
         "pairs": pairs or None,

@@ -16,7 +16,7 @@ import polars as pl
 import torch
 from rich.progress import Progress
 
-from rm.data import EncodedPair, collate, sorted_batches
+from rm.encoding import EncodedPair, collate, sorted_batches
 
 RewardFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -115,7 +115,7 @@ def score_file(
     """Load a saved reward model, score a pairs file, write the CRB run Parquet."""
     from transformers import AutoTokenizer
 
-    from rm.data import ConversationFormatter, fixed_system_prompts, read_pairs
+    from rm.encoding import ConversationFormatter, fixed_system_prompts, read_pairs
     from rm.model import load_sequence_classifier
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The loopback OpenAI-compatible judge server serves the judge library, step and CLI tests.
+pytest_plugins = ["tests.fixtures.judge_server"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from curation.mining.synthetic import SyntheticCommit, build_repository
+from tests.fixtures.synthetic_repos import SyntheticCommit, build_repository
 
 MIT = """MIT License
 

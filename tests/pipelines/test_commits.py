@@ -7,9 +7,9 @@ import polars as pl
 
 from curation.executors import ExecutorConfig
 from curation.schema import PAIRS, validate
-from curation.steps.commit_pairs import commit_message_prompt
-from curation.steps.mining import MiningConfig
+from curation.steps.pairs.commits import commit_message_prompt
 from pipelines.commits import CommitsPipelineConfig, run_commits
+from pipelines.mining import MiningConfig
 
 
 def test_commits_become_pairs_with_the_new_code_chosen(commit_repo: Path, tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def build_tiny_qwen3(out: Path, *, tie: bool = False, vocab_texts: list[str] | N
     import torch
     from transformers import AutoModelForCausalLM, Qwen3Config
 
-    from rm.smoke import learnable_pairs
+    from tests.fixtures.smoke_pairs import learnable_pairs
 
     if vocab_texts is None:
         frame = learnable_pairs(200, seed=123)
@@ -126,6 +126,6 @@ def tiny_bert(minilm_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="session")
 def smoke_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Small train / held-out learnable pairs files (for mechanics, not for accuracy)."""
-    from rm.smoke import write_train_eval
+    from tests.fixtures.smoke_pairs import write_train_eval
 
     return write_train_eval(tmp_path_factory.mktemp("smoke"), 64, 24, seed=7)

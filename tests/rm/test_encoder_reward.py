@@ -14,10 +14,10 @@ import pytest
 import torch
 from transformers import AutoTokenizer, BertConfig
 
-from rm.data import ConversationFormatter, collate
 from rm.encoder_reward import EncoderRewardConfig, EncoderRewardModel
+from rm.encoding import ConversationFormatter, collate
 from rm.model import RewardModel, load_sequence_classifier
-from rm.smoke import learnable_pairs
+from tests.fixtures.smoke_pairs import learnable_pairs
 
 
 def _tiny(seed: int = 0) -> EncoderRewardModel:

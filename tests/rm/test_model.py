@@ -8,8 +8,8 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
-from rm.data import ConversationFormatter, collate
 from rm.encoder_reward import EncoderRewardModel
+from rm.encoding import ConversationFormatter, collate
 from rm.model import (
     LM_HEAD_FILE,
     RewardModel,
@@ -17,7 +17,7 @@ from rm.model import (
     last_token_index,
     resize_for_tokenizer,
 )
-from rm.smoke import learnable_pairs
+from tests.fixtures.smoke_pairs import learnable_pairs
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import torch
 from transformers import AutoTokenizer
 from typer.testing import CliRunner
 
-from rm.data import ConversationFormatter, fixed_system_prompts, read_pairs
+from rm.encoding import ConversationFormatter, fixed_system_prompts, read_pairs
 from rm.model import RewardModel
 from rm.score import accuracy_report, score_encoded
 

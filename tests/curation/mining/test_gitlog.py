@@ -13,7 +13,7 @@ from curation.mining.gitlog import (
     iter_log,
     parse_log,
 )
-from curation.mining.synthetic import SyntheticCommit, build_repository
+from tests.fixtures.synthetic_repos import SyntheticCommit, build_repository
 
 
 @pytest.fixture(scope="module")

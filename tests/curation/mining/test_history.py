@@ -7,7 +7,7 @@ from pathlib import Path
 
 from curation.mining.history import Rejected, mine_repository, shard_window
 from curation.mining.records import CommitRecord
-from curation.mining.synthetic import SyntheticCommit, build_repository
+from tests.fixtures.synthetic_repos import SyntheticCommit, build_repository
 
 ISC = (
     "Permission to use, copy, modify, and/or distribute this software for any purpose with or "

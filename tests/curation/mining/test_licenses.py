@@ -12,7 +12,7 @@ from curation.mining.licenses import (
     is_license_file,
     repository_license,
 )
-from curation.mining.synthetic import SyntheticCommit, build_repository
+from tests.fixtures.synthetic_repos import SyntheticCommit, build_repository
 
 MIT = """Permission is hereby granted, free of charge, to any person obtaining a copy
 of this software, to deal in the Software without restriction. The above copyright

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from curation.mining.remote import FetchConfig, RemoteCommit, RemoteFetcher
-from curation.mining.synthetic import SyntheticCommit, build_repository
+from tests.fixtures.synthetic_repos import SyntheticCommit, build_repository
 
 OLD = "def area(width, height):\n    return width * width\n"
 NEW = "def area(width, height):\n    return width * height\n"

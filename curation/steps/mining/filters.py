@@ -1,0 +1,126 @@
+"""The per-commit rules of the mining recipe as one datatrove step, and the diff enricher.
+
+The rules themselves are the pure functions of ``curation/mining/filters.py`` plus the
+tree-sitter check here; :class:`CommitFilter` binds them to a config and to the document
+layout of ``records.py`` and counts each drop as ``dropped_<reason>``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+from datatrove.utils.batching import batched
+from tree_sitter import Node
+
+from curation.code import ParsedSource, SourceTooLargeError, parse_source
+from curation.mining.diffs import unified_diff
+from curation.mining.filters import (
+    FilterConfig,
+    contents_reason,
+    language_reason,
+    license_reason,
+    message_reason,
+)
+from curation.steps.mining.readers import tally
+
+# Metadata key under which CommitFilter leaves the parse of the new contents for the MinHash
+# signature step, so that each side of a commit is parsed once. It lives only in memory
+# between the two steps (the signature step removes it) and is never written.
+PARSED_NEW = "_parsed_new"
+
+
+def reaches_depth(node: Node, depth: int) -> bool:
+    """Whether some root-to-leaf path under ``node`` has at least ``depth`` nodes (the depth
+    of ``curation.code.analyze``), stopping at the first such path instead of walking the
+    whole tree: for the usual threshold of 3 this looks at a handful of nodes."""
+    if depth <= 1:
+        return True
+    return any(reaches_depth(child, depth - 1) for child in node.children)
+
+
+def parse_reason(
+    side: str, source: str, language: str, config: FilterConfig
+) -> tuple[ParsedSource | None, str | None]:
+    """(parse, None) when ``source`` parses without errors to an AST of depth >= N, else
+    (None, reason). ``has_error`` on the root is exactly ``not analyze(...).parses`` (it
+    covers ERROR and MISSING nodes), so one parse and no full analysis suffice."""
+    try:
+        parsed = parse_source(source, language, config.max_file_bytes)
+    except SourceTooLargeError:
+        return None, "file_too_large"
+    root = parsed.tree.root_node
+    if root.has_error:
+        return None, f"{side}_parse_error"
+    if not reaches_depth(root, config.min_ast_depth):
+        return None, "shallow_ast"
+    return parsed, None
+
+
+class CommitFilter(PipelineStep):
+    """Every per-commit rule, in the recipe's order; the first that fails names the drop.
+
+    1. language: one of the 8, or of ``allowed_languages``
+    2. message: length, trivial messages, merge and revert markers
+    3. licence: an allowed (by default permissive) licence
+    4. contents: size caps, generated and minified files, identical or whitespace-only changes
+    5. tree-sitter: both versions parse without errors and have AST depth >= N
+
+    One step rather than one per rule: a datatrove step costs every document a generator hop
+    and a few stat updates, which for files of a few dozen lines weighed as much as the
+    rules themselves. A kept document carries the parse of its new contents under
+    :data:`PARSED_NEW` for the MinHash signature step.
+    """
+
+    type = "🔻 - FILTER"
+    name = "🔎 commit rules"
+
+    def __init__(self, config: FilterConfig | None = None, batch_size: int = 64) -> None:
+        super().__init__()
+        self.config = config or FilterConfig()
+        self.batch_size = batch_size
+
+    def reason(self, doc: Document) -> str | None:
+        """Why ``doc`` is dropped, or ``None`` (then its new-side parse is in the metadata)."""
+        meta, config = doc.metadata, self.config
+        language = meta.get("language")
+        reason = (
+            language_reason(language, config)
+            or message_reason(meta.get("message") or meta.get("subject") or "", config)
+            or license_reason(meta.get("license"), config.licenses)
+            or contents_reason(meta["path"], meta["old_contents"], doc.text, config)
+        )
+        if reason is not None:
+            return reason
+        _, reason = parse_reason("old", meta["old_contents"], language, config)
+        if reason is not None:
+            return reason
+        parsed, reason = parse_reason("new", doc.text, language, config)
+        if parsed is not None:
+            meta[PARSED_NEW] = parsed
+        return reason
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
+        for batch in batched(data, self.batch_size):
+            with self.track_time("batch"):
+                reasons = [self.reason(doc) for doc in batch]
+            counts = Counter(f"dropped_{reason}" for reason in reasons if reason)
+            counts["dropped"] = sum(counts.values())
+            counts["forwarded"] = len(batch) - counts["dropped"]
+            tally(self, counts)
+            yield from (doc for doc, reason in zip(batch, reasons, strict=True) if not reason)
+
+
+class UnifiedDiff(PipelineStep):
+    """Adds the unified diff; placed after dedup so that only written commits pay for it."""
+
+    type = "✍ - ENRICH"
+    name = "± unified diff"
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
+        for doc in data:
+            with self.track_time():
+                meta = doc.metadata
+                meta["diff"] = unified_diff(meta["old_contents"], doc.text, meta["path"])
+            yield doc

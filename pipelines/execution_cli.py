@@ -1,0 +1,267 @@
+"""Commands of execution labelling: ``codepref execute`` and ``codepref mutate``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from curation.executors import ExecutorConfig, build_executor, run_stages
+from curation.judge.backends import OpenAIConfig
+from curation.languages import UnknownLanguageError, language_for_path, normalize_language
+from curation.mutation import OPERATORS, generate_mutants
+from curation.readers import (
+    Problem,
+    Solution,
+    TableReadError,
+    read_humaneval_x,
+    read_problems,
+    read_solutions,
+)
+from curation.samples import load_samples
+from curation.steps.execution.documents import ProblemReader
+from curation.steps.execution.execute import ExecuteSolutions, ExecutionConfig
+from curation.steps.execution.inject_bugs import BugInjectionConfig, InjectBugs
+from curation.steps.execution.mutate import MutateSolutions, MutationConfig
+from curation.steps.execution.tables import ExecutionTablesWriter, summarize
+from curation.steps.pairs.executions import PairExecutions, PairingConfig, smallest_p_value
+
+
+def register(app: typer.Typer) -> None:
+    app.command("execute")(execute)
+    app.command("mutate")(mutate)
+
+
+def _operators(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return OPERATORS
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = sorted(set(chosen) - set(OPERATORS))
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown operators {unknown}; expected some of {', '.join(OPERATORS)}",
+            param_hint="--operators",
+        )
+    return chosen
+
+
+def load_inputs(
+    problems: Path | None,
+    solutions: Path | None,
+    humaneval_x: Path | None,
+    samples: bool,
+    languages: tuple[str, ...] | None,
+) -> tuple[list[Problem], list[Solution]]:
+    """Problems and solutions from exactly one of: two table files, a HumanEval-X file,
+    or the bundled sample set."""
+    chosen = sum((problems is not None or solutions is not None, humaneval_x is not None, samples))
+    if chosen != 1:
+        raise typer.BadParameter(
+            "give PROBLEMS and SOLUTIONS, or --humaneval-x FILE, or --samples (exactly one)"
+        )
+    if humaneval_x is not None:
+        found = read_humaneval_x(humaneval_x)
+    elif samples:
+        found = load_samples(languages)
+    else:
+        if problems is None or solutions is None:
+            raise typer.BadParameter("PROBLEMS and SOLUTIONS are both needed")
+        found = read_problems(problems), read_solutions(solutions)
+    if languages is not None:
+        keep = [p for p in found[0] if p.language in languages]
+        ids = {p.id for p in keep}
+        return keep, [s for s in found[1] if s.problem_id in ids]
+    return found
+
+
+def run_execution_pipeline(
+    problems: list[Problem],
+    solutions: list[Solution],
+    out: Path,
+    execution: ExecutionConfig,
+    pairing: PairingConfig,
+    mutation: MutationConfig | None,
+    executor: ExecutorConfig | None = None,
+    bugs: BugInjectionConfig | None = None,
+) -> dict[str, Any]:
+    """Read -> (mutate) -> (inject LLM bugs) -> execute -> pair -> write, on datatrove's
+    local executor; returns the summary, also written to ``<out>/summary.json``."""
+    steps = [ProblemReader(problems, solutions)]
+    if mutation is not None:
+        steps.append(MutateSolutions(mutation))
+    if bugs is not None:
+        steps.append(InjectBugs(bugs))
+    steps += [ExecuteSolutions(execution), PairExecutions(pairing), ExecutionTablesWriter(out)]
+    # One worker per task by default: each task already runs its sandbox jobs in parallel.
+    config = executor or ExecutorConfig(workers=1)
+    if config.logging_dir is None:
+        config.logging_dir = str(out / "logs")
+    run_stages([build_executor(steps, config, "execute")], config)
+    summary = summarize(out, problems=len(problems))
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def print_summary(summary: dict[str, Any], console: Console) -> None:
+    table = Table("problems", "with pairs", "with FC pairs", "pairs", *summary["pairs_by_aspect"])
+    table.add_row(
+        str(summary["problems"]),
+        str(summary["problems_with_pairs"]),
+        str(summary["problems_with_correctness_pairs"]),
+        str(summary["pairs"]),
+        *(str(count) for count in summary["pairs_by_aspect"].values()),
+    )
+    console.print(table)
+    if summary["mutants_by_operator"]:
+        mutants = Table(
+            "language",
+            "operator",
+            "generated",
+            "executed",
+            "compiled",
+            "killed",
+            "equivalent",
+            title="mutants",
+        )
+        for row in summary["mutants_by_operator"]:
+            mutants.add_row(*(str(value) for value in row.values()))
+        console.print(mutants)
+
+
+def execute(
+    problems: Annotated[
+        Path | None, typer.Argument(help="Problems table (.parquet/.jsonl).")
+    ] = None,
+    solutions: Annotated[
+        Path | None, typer.Argument(help="Solutions table (.parquet/.jsonl).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out/execute"),
+    humaneval_x: Annotated[
+        Path | None,
+        typer.Option("--humaneval-x", help="A HumanEval-X .jsonl[.gz] file (any language)."),
+    ] = None,
+    samples: Annotated[bool, typer.Option("--samples", help="The bundled sample set.")] = False,
+    languages: Annotated[
+        str | None, typer.Option("--languages", help="Only these languages (comma list).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N problems.")] = None,
+    mutants: Annotated[
+        bool, typer.Option("--mutants", help="Add mutants of trusted solutions.")
+    ] = False,
+    max_mutants: Annotated[int, typer.Option(help="Mutants run per solution.")] = 6,
+    operators: Annotated[
+        str | None, typer.Option(help=f"Mutation operators ({', '.join(OPERATORS)}).")
+    ] = None,
+    backend: Annotated[str, typer.Option(help="Sandbox backend: auto, docker, process.")] = "auto",
+    workers: Annotated[int, typer.Option(help="Parallel sandbox workers.")] = 2,
+    repeats: Annotated[int, typer.Option(help="Runs of each passing solution.")] = 5,
+    instructions: Annotated[
+        bool,
+        typer.Option(
+            "--instructions",
+            help="Count instructions (the runtime measure then; valgrind, much slower).",
+        ),
+    ] = False,
+    ratio: Annotated[float, typer.Option(help="Efficiency ratio threshold.")] = 2.0,
+    alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
+    max_pairs: Annotated[int, typer.Option(help="Pairs per problem and aspect.")] = 4,
+    tasks: Annotated[int, typer.Option(help="datatrove tasks (shards).")] = 1,
+    llm_bugs: Annotated[
+        bool,
+        typer.Option(
+            "--llm-bugs",
+            help="Ask an OpenAI-compatible server for a wrong variant of each trusted "
+            "solution (CODEPREF_JUDGE_BASE_URL / CODEPREF_JUDGE_MODEL, or the options).",
+        ),
+    ] = False,
+    llm_base_url: Annotated[str | None, typer.Option(help="LLM server URL.")] = None,
+    llm_model: Annotated[str | None, typer.Option(help="LLM model name.")] = None,
+) -> None:
+    """Run solutions in the sandbox and write executions, pairs and summary.json."""
+    console = Console(stderr=True)
+    try:
+        wanted = (
+            tuple(normalize_language(part) for part in languages.split(",")) if languages else None
+        )
+        found_problems, found_solutions = load_inputs(
+            problems, solutions, humaneval_x, samples, wanted
+        )
+    except (TableReadError, UnknownLanguageError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from None
+    if limit is not None:
+        found_problems = found_problems[:limit]
+    if repeats > 1 and smallest_p_value(repeats) >= alpha:
+        console.print(
+            f"[yellow]with {repeats} repeats the smallest attainable p-value is "
+            f"{smallest_p_value(repeats):.3f} >= alpha {alpha}: CPU-time and memory pairs "
+            "cannot be significant (use --repeats 4 or more)[/yellow]"
+        )
+    bugs = None
+    if llm_bugs:
+        try:
+            backend = OpenAIConfig.from_env(base_url=llm_base_url, model=llm_model)
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--llm-base-url") from error
+        bugs = BugInjectionConfig(backend)
+    summary = run_execution_pipeline(
+        found_problems,
+        found_solutions,
+        out,
+        ExecutionConfig(
+            backend=backend,
+            workers=workers,
+            repeats=repeats,
+            count_instructions=instructions,
+        ),
+        PairingConfig(ratio=ratio, alpha=alpha, max_pairs_per_aspect=max_pairs),
+        MutationConfig(operators=_operators(operators), max_mutants=max_mutants)
+        if mutants
+        else None,
+        executor=ExecutorConfig(tasks=tasks, workers=1),
+        bugs=bugs,
+    )
+    print_summary(summary, Console())
+
+
+def mutate(
+    source: Annotated[Path, typer.Argument(help="A source file in one of the 8 languages.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Force the language.")] = None,
+    operators: Annotated[
+        str | None, typer.Option(help=f"Mutation operators ({', '.join(OPERATORS)}).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N mutants.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write each mutant as a file here.")
+    ] = None,
+) -> None:
+    """List the mutants of a source file (and optionally write them as files)."""
+    console = Console()
+    if not source.is_file():
+        console.print(f"[red]{source}: no such file[/red]")
+        raise typer.Exit(code=2)
+    try:
+        language = normalize_language(lang) if lang else language_for_path(source)
+    except UnknownLanguageError as error:
+        raise typer.BadParameter(str(error), param_hint="--lang") from error
+    if language is None:
+        console.print(f"[red]{source}: unknown extension; pass --lang[/red]")
+        raise typer.Exit(code=2)
+    found = generate_mutants(
+        source.read_text(encoding="utf-8"), language, _operators(operators), limit
+    )
+    table = Table("#", "operator", "line", "original", "replacement")
+    for index, mutant in enumerate(found):
+        table.add_row(
+            str(index), mutant.operator, str(mutant.line), mutant.original, mutant.replacement
+        )
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            name = f"{source.stem}.mutant{index:03d}.{mutant.operator}{source.suffix}"
+            (out / name).write_text(mutant.code, encoding="utf-8")
+    console.print(table)
+    console.print(f"{len(found)} mutants of {source} ({language})")

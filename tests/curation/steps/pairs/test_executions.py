@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+
+from curation.assembly.ids import pair_id
+from curation.readers.records import Problem, Solution
+from curation.schema import PAIRS, validate
+from curation.steps.execution.records import ExecutionRecord
+from curation.steps.pairs.executions import (
+    FC,
+    ME,
+    RE,
+    PairingConfig,
+    efficiency_test,
+    pair_problem,
+    runtime_measure,
+)
+from sandbox.api import TestCase as Case
+
+PROBLEM = Problem(
+    id="p1",
+    source="unit",
+    language="Python",
+    prompt="Sum the numbers.",
+    tests=(Case("1 2\n", "3\n"),),
+)
+
+
+def solution(name: str, origin: str = "human") -> Solution:
+    return Solution(f"p1/{name}", "p1", "Python", f"# {name}\nprint(3)\n", origin)
+
+
+def record(
+    name: str,
+    status: str = "OK",
+    cpu: tuple[float, ...] = (0.01, 0.011, 0.012, 0.01, 0.011),
+    memory: tuple[int, ...] = (1000, 1010, 990, 1000, 1005),
+    instructions: tuple[int, ...] | None = None,
+    passed: int = 1,
+) -> ExecutionRecord:
+    return ExecutionRecord(
+        solution_id=f"p1/{name}",
+        problem_id="p1",
+        backend="process",
+        status=status,
+        tests_passed=passed,
+        tests_total=1,
+        repeats=len(cpu),
+        wall_s=cpu,
+        cpu_s=cpu,
+        peak_memory_kb=memory,
+        instructions=instructions,
+    )
+
+
+def test_efficiency_test_accepts_clean_separation_beyond_threshold() -> None:
+    result = efficiency_test(
+        "cpu_s", [1.0, 1.1, 0.9, 1.0, 1.05], [5.0, 5.2, 4.9, 5.1, 5.3], 2.0, 0.05
+    )
+    assert result is not None and result.significant
+    assert result.ratio == pytest.approx(5.1 / 1.0)
+    assert result.p_value == pytest.approx(1 / 252)  # exact one-sided U, 5 vs 5
+
+
+def test_efficiency_test_rejects_ratio_below_threshold() -> None:
+    result = efficiency_test(
+        "cpu_s", [1.0, 1.1, 0.9, 1.0, 1.05], [1.8, 1.9, 1.85, 1.7, 1.95], 2.0, 0.05
+    )
+    assert result is not None and not result.significant
+    assert result.ratio < 2.0
+
+
+def test_efficiency_test_rejects_overlapping_repeats_even_with_a_high_median_ratio() -> None:
+    # The medians differ 3x, but one cheap repeat is as slow as the costly ones: noise.
+    result = efficiency_test(
+        "cpu_s", [1.0, 1.0, 1.0, 9.0, 9.0], [3.0, 3.0, 3.0, 3.0, 3.0], 2.0, 0.05
+    )
+    assert result is not None
+    assert result.ratio == pytest.approx(3.0)
+    assert not result.significant
+
+
+def test_efficiency_test_needs_enough_repeats() -> None:
+    assert efficiency_test("cpu_s", [1.0, 1.0], [9.0, 9.0], 2.0, 0.05, min_repeats=3) is None
+
+
+def test_deterministic_instruction_counts_decide_by_ratio() -> None:
+    assert efficiency_test("instructions", [100] * 5, [300] * 5, 2.0, 0.05).significant  # type: ignore[union-attr]
+    assert not efficiency_test("instructions", [100] * 5, [150] * 5, 2.0, 0.05).significant  # type: ignore[union-attr]
+
+
+def test_runtime_measure_prefers_instructions_when_both_sides_have_them() -> None:
+    with_counts = record("a", instructions=(10, 10, 10, 10, 10))
+    assert (
+        runtime_measure(with_counts, record("b", instructions=(30, 30, 30, 30, 30)))
+        == "instructions"
+    )
+    assert runtime_measure(with_counts, record("b")) == "cpu_s"
+
+
+def sample_records() -> tuple[list[Solution], list[ExecutionRecord]]:
+    solutions = [solution(n) for n in ("fast", "slow", "memory", "wrong", "broken")]
+    records = [
+        record("fast"),
+        record("slow", cpu=(0.2, 0.21, 0.22, 0.2, 0.19)),
+        record("memory", memory=(40000, 40100, 39900, 40000, 40050)),
+        record("wrong", status="WRONG_ANSWER", cpu=(0.01,), memory=(1000,), passed=0),
+        record("broken", status="COMPILE_ERROR", cpu=(), memory=(), passed=0),
+    ]
+    return solutions, records
+
+
+def sides(row: dict) -> tuple[str, str]:
+    evidence = json.loads(row["evidence"])
+    return evidence["chosen"]["solution_id"], evidence["rejected"]["solution_id"]
+
+
+def test_pair_problem_labels_correctness_runtime_and_memory() -> None:
+    solutions, records = sample_records()
+    rows = pair_problem(PROBLEM, solutions, records, PairingConfig())
+    by_aspect: dict[str, set[tuple[str, str]]] = {}
+    for row in rows:
+        by_aspect.setdefault(row["aspect"], set()).add(sides(row))
+    assert by_aspect[FC] == {
+        ("p1/fast", "p1/wrong"),
+        ("p1/slow", "p1/wrong"),
+        ("p1/memory", "p1/wrong"),
+    }
+    # A compile error is never a rejected side.
+    assert all("broken" not in rejected for _, rejected in by_aspect[FC])
+    assert by_aspect[RE] == {("p1/fast", "p1/slow"), ("p1/memory", "p1/slow")}
+    assert by_aspect[ME] == {("p1/fast", "p1/memory"), ("p1/slow", "p1/memory")}
+    table = validate(pa.Table.from_pylist(rows, schema=PAIRS), PAIRS, "pairs")
+    assert table.num_rows == 7
+    assert set(table.column("label_method").to_pylist()) == {"execution"}
+    assert len(set(table.column("split").to_pylist())) == 1  # one problem, one split
+
+
+def test_pair_rows_carry_stable_ids_and_evidence() -> None:
+    solutions, records = sample_records()
+    rows = pair_problem(PROBLEM, solutions, records, PairingConfig())
+    again = pair_problem(
+        PROBLEM, list(reversed(solutions)), list(reversed(records)), PairingConfig()
+    )
+    assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in again)
+    runtime = next(r for r in rows if r["aspect"] == RE and sides(r) == ("p1/fast", "p1/slow"))
+    assert runtime["id"] == pair_id(PROBLEM.prompt, runtime["chosen"], runtime["rejected"], RE)
+    evidence = json.loads(runtime["evidence"])
+    assert evidence["measure"] == "cpu_s"
+    assert evidence["ratio"] == pytest.approx(0.2 / 0.011)
+    assert evidence["rejected"]["values"] == [0.2, 0.21, 0.22, 0.2, 0.19]
+    assert runtime["confidence"] == pytest.approx(1 - 1 / 252)
+
+
+def test_caps_keep_the_strongest_pairs_per_aspect() -> None:
+    solutions = [solution("ref")] + [solution(f"m{i}", "mutant") for i in range(6)]
+    records = [record("ref")] + [
+        record(f"m{i}", status="WRONG_ANSWER", cpu=(0.01,), memory=(1000,), passed=0)
+        for i in range(6)
+    ]
+    rows = pair_problem(PROBLEM, solutions, records, PairingConfig(max_pairs_per_aspect=2))
+    assert [r["aspect"] for r in rows] == [FC, FC]
+
+
+def test_flaky_or_unrun_solutions_make_no_pairs() -> None:
+    solutions, records = sample_records()
+    rows = pair_problem(PROBLEM, solutions, records[:1], PairingConfig())
+    assert rows == []
+
+
+def test_pairing_config_rejects_bad_thresholds() -> None:
+    with pytest.raises(ValueError, match="ratio"):
+        PairingConfig(ratio=0.5)
+    with pytest.raises(ValueError, match="alpha"):
+        PairingConfig(alpha=1.5)
+
+
+def test_equivalent_mutants_are_never_chosen() -> None:
+    solutions = [
+        solution("ref", "reference"),
+        solution("same", "mutant"),
+        solution("bad", "mutant"),
+    ]
+    records = [
+        record("ref"),
+        record("same"),  # passes every test: an equivalent mutant
+        record("bad", status="WRONG_ANSWER", cpu=(0.01,), memory=(1000,), passed=0),
+    ]
+    rows = pair_problem(PROBLEM, solutions, records, PairingConfig())
+    assert [sides(row) for row in rows] == [("p1/ref", "p1/bad")]
+
+
+def test_smallest_p_value_explains_the_repeat_floor() -> None:
+    from curation.steps.pairs.executions import smallest_p_value
+
+    assert smallest_p_value(3) == pytest.approx(1 / 20)  # cannot beat alpha = 0.05
+    assert smallest_p_value(5) == pytest.approx(1 / 252)
+    assert PairingConfig().min_repeats == 4
+    perfect = efficiency_test("cpu_s", [1.0, 1.1, 1.2], [9.0, 9.1, 9.2], 2.0, 0.05, min_repeats=3)
+    assert perfect is not None and not perfect.significant

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from curation import schema
+from curation.steps.execution.tables import read_table
+from pipelines.cli import app
+
+runner = CliRunner()
+
+PROBLEM_ROWS = [
+    {
+        "id": "double",
+        "language": "python",
+        "input": "Print twice the integer read from stdin.",
+        "tests": [
+            {"stdin": "2\n", "expected_stdout": "4\n"},
+            {"stdin": "5\n", "expected_stdout": "10\n"},
+        ],
+    },
+]
+SOLUTION_ROWS = [
+    {
+        "id": "double/ok",
+        "problem_id": "double",
+        "language": "py",
+        "code": "print(int(input()) * 2)\n",
+    },
+    {
+        "id": "double/bad",
+        "problem_id": "double",
+        "language": "py",
+        "code": "print(int(input()) + 2)\n",
+    },
+]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+@pytest.mark.slow
+def test_execute_tables_with_mutants(tmp_path: Path) -> None:
+    problems = write_jsonl(tmp_path / "problems.jsonl", PROBLEM_ROWS)
+    solutions = write_jsonl(tmp_path / "solutions.jsonl", SOLUTION_ROWS)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "execute",
+            str(problems),
+            str(solutions),
+            "--out",
+            str(out),
+            "--backend",
+            "process",
+            "--repeats",
+            "2",
+            "--mutants",
+            "--max-mutants",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["problems"] == 1 and summary["problems_with_pairs"] == 1
+    for name in ("solutions", "executions", "pairs"):
+        schema.validate(read_table(out, name), schema.SCHEMAS[name], name)
+    executions = pl.from_arrow(read_table(out, "executions"))
+    assert executions.height == 2 + 2 * 3  # both originals, 3 mutants each
+    ok = executions.filter(pl.col("solution_id") == "double/ok").row(0, named=True)
+    assert (ok["status"], ok["repeats"], ok["tests_passed"]) == ("OK", 2, 2)
+    pairs = pl.from_arrow(read_table(out, "pairs"))
+    assert set(pairs["aspect"]) == {"Functional_Correctness"}
+    assert summary["pairs"] == pairs.height
+    statuses = dict(zip(executions["solution_id"], executions["status"], strict=True))
+    for evidence in map(json.loads, pairs["evidence"]):
+        assert statuses[evidence["chosen"]["solution_id"]] == "OK"
+        assert statuses[evidence["rejected"]["solution_id"]] not in ("OK", "COMPILE_ERROR")
+    mutants = summary["mutants"]
+    assert mutants["executed"] == 6
+    assert mutants["killed"] + mutants["equivalent"] <= mutants["compiled"] <= 6
+
+
+@pytest.mark.slow
+def test_humaneval_x_python_yields_correctness_pairs_for_150_problems(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "he"
+    source = shared_data / "humaneval-x" / "python.jsonl.gz"
+    result = runner.invoke(
+        app,
+        [
+            "execute",
+            "--humaneval-x",
+            str(source),
+            "--mutants",
+            "--out",
+            str(out),
+            "--backend",
+            "process",
+            "--repeats",
+            "1",
+            "--max-mutants",
+            "4",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["problems"] == 164
+    assert summary["problems_with_correctness_pairs"] >= 150
+    executions = pl.from_arrow(read_table(out, "executions"))
+    canonical = executions.filter(pl.col("solution_id").str.ends_with("/canonical"))
+    assert canonical.height == 164 and set(canonical["status"]) == {"OK"}
+    statuses = dict(zip(executions["solution_id"], executions["status"], strict=True))
+    pairs = pl.from_arrow(read_table(out, "pairs"))
+    for evidence in map(json.loads, pairs["evidence"]):
+        assert evidence["chosen"]["solution_id"].endswith("/canonical")
+        assert evidence["rejected"]["origin"] == "mutant"
+        assert statuses[evidence["rejected"]["solution_id"]] in (
+            "WRONG_ANSWER",
+            "RUNTIME_ERROR",
+            "TIMEOUT",
+            "MEMORY_LIMIT",
+            "OUTPUT_LIMIT",
+        )
+    operators = {row["operator"] for row in summary["mutants_by_operator"]}
+    assert len(operators) == 5
+    assert summary["mutants"]["equivalent"] > 0  # reported, never paired
+
+
+def test_execute_needs_exactly_one_source(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["execute", "--samples", "--humaneval-x", "x.jsonl", "--out", str(tmp_path)]
+    )
+    assert result.exit_code != 0
+    assert "exactly one" in result.output
+
+
+def test_execute_reports_bad_rows(tmp_path: Path) -> None:
+    problems = write_jsonl(tmp_path / "p.jsonl", [{"id": "a", "language": "Kotlin", "prompt": "p"}])
+    solutions = write_jsonl(tmp_path / "s.jsonl", SOLUTION_ROWS)
+    result = runner.invoke(app, ["execute", str(problems), str(solutions), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "p.jsonl, row 0" in " ".join(result.output.split())  # rich wraps long lines
+
+
+def test_mutate_lists_and_writes_mutants(tmp_path: Path) -> None:
+    source = tmp_path / "f.py"
+    source.write_text("def f(n):\n    if n < 3:\n        return n - 1\n    return n\n")
+    out = tmp_path / "mutants"
+    result = runner.invoke(
+        app,
+        ["mutate", str(source), "--operators", "flip_comparison,swap_operands", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 mutants" in result.output  # n <= 3, 3 < n, 1 - n
+    written = sorted(path.read_text() for path in out.iterdir())
+    assert any("    if n <= 3:\n" in text for text in written)
+    assert any("    if 3 < n:\n" in text for text in written)
+    assert any("return 1 - n" in text for text in written)
+    bad = runner.invoke(app, ["mutate", str(source), "--operators", "explode"])
+    assert bad.exit_code != 0

@@ -1,0 +1,67 @@
+"""``codepref mine`` (``curation/mining/cli.py``) through the project's typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from tests.fixtures.synthetic_repos import SyntheticCommit, build_repository
+
+OLD = "fn = function (a) {\n  return a;\n};\n"
+NEW = "fn = function (a) {\n  return a === undefined ? null : a;\n};\n"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "web"
+    build_repository(
+        path,
+        [
+            SyntheticCommit("Initial import", {"app.js": OLD, "lib.go": "package lib\n"}),
+            SyntheticCommit("Fix crash when the argument is missing", {"app.js": NEW}),
+        ],
+    )
+    return path
+
+
+def test_mine_writes_shards_and_stats(repo: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["mine", "--repos", str(repo), "--out", str(tmp_path), "--license", "MIT"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "rows out" in result.output and "JavaScript" in result.output
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert (stats["rows_in"], stats["rows_out"]) == (2, 1)
+    assert stats["by_language_aspect"] == {"JavaScript": {"Functional_Correctness": 1}}
+    assert [p.name for p in (tmp_path / "commits").iterdir()] == ["00000.parquet"]
+
+
+def test_language_subset_and_licence_allowlist(repo: Path, tmp_path: Path) -> None:
+    args = ["mine", "--repos", str(repo), "--license", "MIT", "--out"]
+    result = CliRunner().invoke(app, [*args, str(tmp_path / "a"), "--languages", "go,py"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads((tmp_path / "a" / "stats.json").read_text())
+    assert stats["drops_by_reason"]["language_not_selected"] == 1
+    result = CliRunner().invoke(app, [*args, str(tmp_path / "b"), "--allow-license", "GPL-3.0"])
+    stats = json.loads((tmp_path / "b" / "stats.json").read_text())
+    assert stats["drops_by_reason"]["license_not_allowed"] == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ([], "nothing to mine"),
+        (["--repos", "{repo}", "--executor", "slurm"], "--slurm-partition"),
+        (["--repos", "{repo}", "--languages", "Kotlin"], "unknown language"),
+        (["--repos", "{missing}"], "nor a directory of them"),
+    ],
+)
+def test_bad_arguments(repo: Path, tmp_path: Path, extra: list[str], message: str) -> None:
+    args = [a.format(repo=repo, missing=tmp_path / "missing") for a in extra]
+    result = CliRunner().invoke(app, ["mine", "--out", str(tmp_path / "o"), *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
