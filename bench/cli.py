@@ -13,15 +13,10 @@ from rich.table import Table
 
 from bench.compare import compare_runs
 from bench.dataset import DatasetError, load_pairs, select_pairs
-from bench.evaluate import (
-    BootstrapConfig,
-    FailureRule,
-    ScoresError,
-    evaluate,
-    read_run,
-    rescore,
-)
+from bench.evaluate import evaluate
 from bench.report import write_report
+from bench.results import BootstrapConfig, FailureRule, ScoresError
+from bench.run_dir import read_run, rescore
 from bench.scorers import SYSTEM_PROMPT_MODES, make_scorer
 
 bench_app = typer.Typer(

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from bench import metrics
-from bench.evaluate import DEFAULT_BOOTSTRAP, GROUP_FIELDS, BootstrapConfig
+from bench.results import DEFAULT_BOOTSTRAP, GROUP_FIELDS, BootstrapConfig
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from bench.scorers import PairScores, progress_callback
+from bench.scoring import PairScores, progress_callback
 
 TIE_RULE = (
     "score = votes for the side + 0.5 x TIE votes, pooled over both orders and samples; "

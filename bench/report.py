@@ -18,16 +18,15 @@ import jinja2
 import numpy as np
 import polars as pl
 
-from bench.evaluate import (
+from bench.results import (
     DEFAULT_BOOTSTRAP,
     BootstrapConfig,
     FailureRule,
-    RunFiles,
     ScoresError,
     crb_results,
     extras_for_runs,
-    read_run,
 )
+from bench.run_dir import RunFiles, read_run
 from curation.criteria import ASPECTS
 from curation.languages import LANGUAGE_NAMES
 

@@ -13,36 +13,20 @@ a result always says how its scores were made.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Protocol
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
+from bench.judge import JudgeConfig, JudgeScorer
+from bench.scoring import PairScores, Scorer, progress
 from curation.criteria import all_criteria_system_prompt, aspect_system_prompt
 
 SystemPromptMode = Literal["none", "full", "aspect"]
 SYSTEM_PROMPT_MODES: tuple[str, ...] = ("none", "full", "aspect")
 PLAIN_TEMPLATE = "{system}\n\n{prompt}\n\n{response}"
-
-
-@dataclass
-class PairScores:
-    """Scores for each pair in input order; NaN marks a missing score (counted wrong)."""
-
-    chosen: np.ndarray
-    rejected: np.ndarray
-    flags: dict[str, np.ndarray] = field(default_factory=dict)
-
-
-class Scorer(Protocol):
-    name: str
-
-    def score(self, pairs: pl.DataFrame) -> PairScores: ...
-
-    def describe(self) -> dict[str, Any]: ...
 
 
 def system_prompt(mode: str, aspect: str) -> str | None:
@@ -190,7 +174,7 @@ class SeqClsScorer:
         order = sorted(range(len(texts)), key=lambda i: (-len(encoded[i]), i))
         scores = np.empty(len(texts), dtype=np.float64)
         batches = [order[i : i + size] for i in range(0, len(order), size)]
-        for batch in _progress(batches, "scoring", self.progress):
+        for batch in progress(batches, "scoring", self.progress):
             padded = self.tokenizer.pad(
                 {"input_ids": [encoded[i] for i in batch]}, return_tensors="pt"
             ).to(self.config.device)
@@ -225,28 +209,6 @@ class SeqClsScorer:
         }
 
 
-def _progress(items: list, label: str, enabled: bool) -> Iterator:
-    if not enabled:
-        yield from items
-        return
-    from rich.progress import track
-
-    yield from track(items, description=label, transient=True)
-
-
-@contextmanager
-def progress_callback(total: int, label: str, enabled: bool) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar driven by a ``advance(n)`` callback (for judge backends)."""
-    if not enabled:
-        yield lambda n: None
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
-
-
 def make_scorer(kind: str, options: Mapping[str, Any]) -> Scorer:
     """A scorer by kind (``seqcls``, ``judge``, ``random``, ``longer``, ``shorter``)."""
     if kind == "random":
@@ -257,8 +219,6 @@ def make_scorer(kind: str, options: Mapping[str, Any]) -> Scorer:
         fields = SeqClsConfig.__dataclass_fields__
         return SeqClsScorer(SeqClsConfig(**{k: v for k, v in options.items() if k in fields}))
     if kind == "judge":
-        from bench.judge import JudgeConfig, JudgeScorer
-
         fields = JudgeConfig.__dataclass_fields__
         return JudgeScorer(JudgeConfig(**{k: v for k, v in options.items() if k in fields}))
     raise ValueError(f"unknown scorer {kind!r}; expected seqcls, judge, random, longer, shorter")

@@ -99,8 +99,8 @@ def crb_sample() -> pl.DataFrame:
 
 # --------------------------------------------------------------------------- two ways
 def ours(runs: list[Path], out: Path, resamples: int) -> dict[str, float]:
-    from bench.evaluate import BootstrapConfig
     from bench.report import leaderboard_html, leaderboard_markdown, load_runs
+    from bench.results import BootstrapConfig
 
     summaries = load_runs(runs, BootstrapConfig(n_resamples=resamples))
     out.mkdir(parents=True, exist_ok=True)
@@ -215,7 +215,8 @@ def cpu_runs(pairs: pl.DataFrame, out: Path, rm_steps: int) -> list[Path]:
         "random": RandomScorer(0),
     }
     if rm_steps > 0:
-        from rm.reward_trainer import TrainConfig, train
+        from rm.reward_config import TrainConfig
+        from rm.reward_trainer import train
         from tests.fixtures.smoke_pairs import write_train_eval
 
         train_path, _ = write_train_eval(out / "rm-data", 256, 16)

@@ -39,7 +39,8 @@ from rm.encoding import (
     read_pairs,
 )
 from rm.model import RewardModel
-from rm.reward_trainer import RewardTrainer, TrainConfig
+from rm.reward_config import TrainConfig
+from rm.reward_trainer import RewardTrainer
 from rm.score import accuracy_report, score_encoded, scores_frame
 
 # The test-only generators live in tests/fixtures, which does not ship; run as a script,

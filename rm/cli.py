@@ -39,7 +39,8 @@ def train_command(
 ) -> None:
     """Train a Bradley-Terry reward model on pairs shards (launch with `accelerate launch`
     or `torchrun` for several processes)."""
-    from rm.reward_trainer import TrainConfig, train
+    from rm.reward_config import TrainConfig
+    from rm.reward_trainer import train
 
     overrides = {
         "pairs": pairs or None,

@@ -16,7 +16,8 @@ import polars as pl
 import torch
 from rich.progress import Progress
 
-from rm.encoding import EncodedPair, collate, sorted_batches
+from rm.batching import collate, sorted_batches
+from rm.encoding import EncodedPair
 
 RewardFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 

@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 from bench.compare import compare_runs
-from bench.evaluate import BootstrapConfig, prepare_scores, read_run, scores_table
+from bench.results import BootstrapConfig, prepare_scores
+from bench.run_dir import read_run, scores_table
 
 FAST = BootstrapConfig(n_resamples=300)
 

@@ -10,16 +10,15 @@ import numpy as np
 import polars as pl
 import pytest
 
-from bench.evaluate import (
+from bench.results import (
     FailureRule,
     ScoresError,
     crb_results,
     extras_for_runs,
     prepare_scores,
-    rescore,
     results_json,
-    scores_table,
 )
+from bench.run_dir import rescore, scores_table
 
 RUNS = (
     "Athene-RM-70B",

@@ -8,8 +8,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from bench.evaluate import BootstrapConfig, ScoresError, scores_table, write_run
 from bench.report import leaderboard_markdown, load_runs, write_report
+from bench.results import BootstrapConfig, ScoresError
+from bench.run_dir import scores_table, write_run
 
 FAST = BootstrapConfig(n_resamples=200)
 

@@ -14,8 +14,9 @@ import pytest
 import torch
 from transformers import AutoTokenizer, BertConfig
 
+from rm.batching import collate
 from rm.encoder_reward import EncoderRewardConfig, EncoderRewardModel
-from rm.encoding import ConversationFormatter, collate
+from rm.encoding import ConversationFormatter
 from rm.model import RewardModel, load_sequence_classifier
 from tests.fixtures.smoke_pairs import learnable_pairs
 

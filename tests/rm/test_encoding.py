@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from transformers import AutoTokenizer
 
+from rm.batching import collate, length_grouped_batches
 from rm.encoding import (
     ConversationFormatter,
     EncodedPair,
@@ -14,8 +15,6 @@ from rm.encoding import (
     SystemPromptPolicy,
     assign_system_prompts,
     check_pad_position,
-    collate,
-    length_grouped_batches,
     read_pairs,
 )
 

@@ -8,8 +8,9 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
+from rm.batching import collate
 from rm.encoder_reward import EncoderRewardModel
-from rm.encoding import ConversationFormatter, collate
+from rm.encoding import ConversationFormatter
 from rm.model import (
     LM_HEAD_FILE,
     RewardModel,

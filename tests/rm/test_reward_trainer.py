@@ -13,7 +13,9 @@ import yaml
 from safetensors.torch import load_file
 
 from rm.losses import LossConfig
-from rm.reward_trainer import TrainConfig, lr_factor, micro_batch_plan, train
+from rm.reward_config import TrainConfig
+from rm.reward_trainer import train
+from rm.schedule import lr_factor, micro_batch_plan
 
 REPO = Path(__file__).resolve().parents[2]
 
