@@ -49,7 +49,9 @@ def run(
     scorer: Annotated[
         str, typer.Option(help="seqcls, judge, random, longer or shorter.")
     ] = "seqcls",
-    system_prompt: Annotated[str, typer.Option(help="none, full or aspect.")] = "none",
+    system_prompt: Annotated[
+        str, typer.Option(help="System prompt: none, aspect, all, or given (the pairs' column).")
+    ] = "none",
     config: Annotated[str | None, typer.Option(help="HF config, e.g. Full.")] = None,
     split: Annotated[str, typer.Option(help="HF split.")] = "test",
     aspect: Annotated[list[str] | None, typer.Option(help="Keep these aspects.")] = None,
@@ -58,7 +60,9 @@ def run(
     sample: Annotated[int | None, typer.Option(help="Stratified sample size.")] = None,
     batch_size: Annotated[int, typer.Option(help="seqcls batch size.")] = 8,
     max_length: Annotated[int, typer.Option(help="seqcls max tokens per response.")] = 4096,
-    truncation_side: Annotated[str, typer.Option(help="left or right.")] = "left",
+    truncation_side: Annotated[
+        str, typer.Option(help="Which end of an over-long response is cut: left or right.")
+    ] = "right",
     trust_remote_code: Annotated[bool, typer.Option(help="Allow custom model code.")] = False,
     batch_invariant: Annotated[
         bool, typer.Option(help="float64 compute, float32 scores (CPU).")

@@ -2,10 +2,11 @@
 
 A benchmark source is a Parquet file, a folder of Parquet files, or (online) a Hugging Face
 dataset id such as ``Themis/CodeRewardBench`` with a config (``Full``,
-``Stratified_Aspect``, ``Stratified_Language``). Column aliases (``input`` -> ``prompt``,
-``source`` -> ``subset``, ``question`` -> ``prompt``) and language/aspect spellings (``C#``,
-``readability``) are normalised. A row with a missing field is never dropped silently: it
-is reported by id, and ``strict`` turns the report into an error.
+``Stratified_Aspect``, ``Stratified_Language``), resolved and read through the pair contract
+(:mod:`curation.pairs`), whose alias table is the only one. A pair's ``source`` is called
+``subset`` in CRB's run format, the layout every bench table keeps. Language/aspect
+spellings (``C#``, ``readability``) are normalised. A row with a missing field is never
+dropped silently: it is reported by id, and ``strict`` turns the report into an error.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import polars as pl
 
 from curation.criteria import normalize_aspect
 from curation.languages import normalize_language
+from curation.pairs.columns import PairsError, alias_renames
+from curation.pairs.files import is_hub_id, read_hub, resolve_pair_files
 
 CRB_COLUMNS: tuple[str, ...] = (
     "id",
@@ -28,15 +31,6 @@ CRB_COLUMNS: tuple[str, ...] = (
     "aspect",
     "subset",
 )
-COLUMN_ALIASES: dict[str, str] = {
-    "input": "prompt",
-    "question": "prompt",
-    "instruction": "prompt",
-    "source": "subset",
-    "idx": "id",
-    "lang": "language",
-    "criterion": "aspect",
-}
 
 
 class DatasetError(ValueError):
@@ -65,41 +59,30 @@ class PairSet:
 
 def read_source(source: str | Path, config: str | None = None, split: str = "test") -> pl.DataFrame:
     """Raw rows of a Parquet file, a folder of Parquet files, or a Hugging Face dataset id."""
-    path = Path(source)
-    if path.is_file():
-        try:
-            return pl.read_parquet(path)
-        except (OSError, pl.exceptions.PolarsError) as error:
-            raise DatasetError(f"{path}: cannot read Parquet ({error})") from error
-    if path.is_dir():
-        files = sorted(path.rglob("*.parquet"))
-        if not files:
-            raise DatasetError(f"{path}: folder holds no .parquet files")
-        return pl.concat([read_source(f) for f in files], how="diagonal_relaxed")
-    if str(source).endswith(".parquet") or str(source).startswith((".", "/", "~")):
+    files = resolve_pair_files(str(source))
+    if files:
+        frames = []
+        for file in files:
+            try:
+                frames.append(pl.read_parquet(file))
+            except (OSError, pl.exceptions.PolarsError) as error:
+                raise DatasetError(f"{file}: cannot read Parquet ({error})") from error
+        return pl.concat(frames, how="diagonal_relaxed")
+    if Path(source).is_dir():
+        raise DatasetError(f"{source}: folder holds no .parquet files")
+    if not is_hub_id(str(source)):
         raise DatasetError(f"{source}: no such file or folder")
-    return _read_hub(str(source), config, split)
-
-
-def _read_hub(dataset_id: str, config: str | None, split: str) -> pl.DataFrame:
-    """Load a Hub dataset through ``datasets`` (needs network or a warm HF cache)."""
-    import datasets
-
     try:
-        loaded = datasets.load_dataset(dataset_id, config, split=split)
-    except Exception as error:  # the datasets library raises many unrelated types
-        raise DatasetError(f"{dataset_id} ({config or 'default'}/{split}): {error}") from error
-    return pl.from_arrow(loaded.data.table)
+        return read_hub(str(source), config, split)
+    except PairsError as error:
+        raise DatasetError(str(error)) from error
 
 
 def normalize_pairs(raw: pl.DataFrame, source: str = "pairs", strict: bool = False) -> PairSet:
     """Rename aliases, check fields, canonicalise spellings; report dropped rows by id."""
-    renames = {
-        c: COLUMN_ALIASES[c]
-        for c in raw.columns
-        if c in COLUMN_ALIASES and COLUMN_ALIASES[c] not in raw.columns
-    }
-    table = raw.rename(renames)
+    table = raw.rename(alias_renames(raw.columns))
+    if "source" in table.columns and "subset" not in table.columns:
+        table = table.rename({"source": "subset"})
     if "id" not in table.columns:
         table = table.with_row_index("id").with_columns(pl.format("{}_{}", pl.lit("row"), "id"))
     if "subset" not in table.columns:

@@ -22,22 +22,12 @@ import polars as pl
 
 from bench.judge import JudgeConfig, JudgeScorer
 from bench.scoring import PairScores, Scorer, progress
-from curation.criteria import all_criteria_system_prompt, aspect_system_prompt
+from curation.pairs.render import PLAIN_SYSTEM, PLAIN_TURN, PairRenderer
+from curation.pairs.system import FIXED_MODES, with_system_prompts
 
-SystemPromptMode = Literal["none", "full", "aspect"]
-SYSTEM_PROMPT_MODES: tuple[str, ...] = ("none", "full", "aspect")
-PLAIN_TEMPLATE = "{system}\n\n{prompt}\n\n{response}"
-
-
-def system_prompt(mode: str, aspect: str) -> str | None:
-    """The system prompt of a pair under a mode: none, all criteria, or the pair's aspect."""
-    if mode == "none":
-        return None
-    if mode == "full":
-        return all_criteria_system_prompt()
-    if mode == "aspect":
-        return aspect_system_prompt(aspect)
-    raise ValueError(f"unknown system prompt mode {mode!r}; expected one of none, full, aspect")
+SystemPromptMode = Literal["none", "aspect", "all", "given"]
+# The pair contract's spellings (curation.pairs.system); ``given`` keeps a pair's own text.
+SYSTEM_PROMPT_MODES: tuple[str, ...] = FIXED_MODES
 
 
 @dataclass
@@ -92,7 +82,7 @@ class SeqClsConfig:
 
     model: str
     system_prompt: SystemPromptMode = "none"
-    truncation_side: Literal["left", "right"] = "left"
+    truncation_side: Literal["left", "right"] = "right"
     max_length: int = 4096
     batch_size: int = 8
     trust_remote_code: bool = False
@@ -104,9 +94,11 @@ class SeqClsConfig:
 class SeqClsScorer:
     """Scores each response independently with an ``AutoModelForSequenceClassification``.
 
-    The conversation is [system?, user: prompt, assistant: response]; it is rendered with
-    the tokenizer's chat template when it has one, else with :data:`PLAIN_TEMPLATE`. Texts
-    are scored in batches sorted by token length (little padding) and put back in order.
+    The conversation is [system?, user: prompt, assistant: response], rendered by the pair
+    contract's :class:`~curation.pairs.render.PairRenderer`: the very token ids ``rm`` trains
+    and scores on (chat template, or the plain format wrapped in the tokenizer's special
+    tokens; only the response is truncated). Sequences are scored in batches sorted by token
+    length (little padding) and put back in order.
     """
 
     def __init__(self, config: SeqClsConfig, progress: bool = True) -> None:
@@ -139,40 +131,33 @@ class SeqClsScorer:
         # On an accelerator the checkpoint's own dtype is kept (bf16 for rm/ checkpoints).
         self.model.to(device=config.device).eval()
         self.max_length = min(config.max_length, self.tokenizer.model_max_length)
+        self.renderer = PairRenderer(self.tokenizer, self.max_length, config.truncation_side)
 
     @property
     def template(self) -> str:
-        return self.tokenizer.chat_template or PLAIN_TEMPLATE
+        return self.tokenizer.chat_template or PLAIN_SYSTEM + PLAIN_TURN + "{response}"
 
     @property
     def template_name(self) -> str:
         return "tokenizer chat template" if self.tokenizer.chat_template else "plain"
 
-    def render(self, prompt: str, response: str, aspect: str) -> str:
-        system = system_prompt(self.config.system_prompt, aspect)
-        if self.tokenizer.chat_template:
-            messages = [{"role": "system", "content": system}] if system else []
-            messages += [
-                {"role": "user", "content": prompt},
-                {"role": "assistant", "content": response},
-            ]
-            return self.tokenizer.apply_chat_template(messages, tokenize=False)
-        return PLAIN_TEMPLATE.format(system=system or "", prompt=prompt, response=response)
-
     def score_texts(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
-        """One score per text, computed in length-sorted batches, returned in input order."""
-        import torch
-
-        size = batch_size or self.config.batch_size
-        has_template = bool(self.tokenizer.chat_template)
+        """One score per ready-made text (tokenised as is, truncated at ``max_length``)."""
         encoded = self.tokenizer(
             texts,
             truncation=True,
             max_length=self.max_length,
-            add_special_tokens=not has_template,
+            add_special_tokens=not self.tokenizer.chat_template,
         )["input_ids"]
-        order = sorted(range(len(texts)), key=lambda i: (-len(encoded[i]), i))
-        scores = np.empty(len(texts), dtype=np.float64)
+        return self.score_ids(encoded, batch_size)
+
+    def score_ids(self, encoded: list[list[int]], batch_size: int | None = None) -> np.ndarray:
+        """One score per token sequence, in length-sorted batches, returned in input order."""
+        import torch
+
+        size = batch_size or self.config.batch_size
+        order = sorted(range(len(encoded)), key=lambda i: (-len(encoded[i]), i))
+        scores = np.empty(len(encoded), dtype=np.float64)
         batches = [order[i : i + size] for i in range(0, len(order), size)]
         for batch in progress(batches, "scoring", self.progress):
             padded = self.tokenizer.pad(
@@ -184,12 +169,19 @@ class SeqClsScorer:
         return scores
 
     def score(self, pairs: pl.DataFrame) -> PairScores:
-        rows = pairs.select("prompt", "chosen", "rejected", "aspect").iter_rows()
-        texts: list[str] = []
-        for prompt, chosen, rejected, aspect in rows:
-            texts += [self.render(prompt, chosen, aspect), self.render(prompt, rejected, aspect)]
-        scores = self.score_texts(texts)
-        return PairScores(scores[0::2], scores[1::2])
+        wanted = ("id", "prompt", "chosen", "rejected", "aspect", "system", "system_kind")
+        columns = [c for c in wanted if c in pairs.columns]
+        frame = with_system_prompts(pairs.select(columns), self.config.system_prompt)
+        encoded, _ = self.renderer.encode(frame)
+        # A pair whose prompt alone exceeds max_length cannot be scored: NaN counts it wrong.
+        chosen = np.full(pairs.height, np.nan)
+        rejected = np.full(pairs.height, np.nan)
+        position = {pair_id: i for i, pair_id in enumerate(frame["id"])}
+        scores = self.score_ids([ids for p in encoded for ids in (p.chosen_ids, p.rejected_ids)])
+        rows = [position[pair.id] for pair in encoded]
+        chosen[rows] = scores[0::2]
+        rejected[rows] = scores[1::2]
+        return PairScores(chosen, rejected)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -201,6 +193,7 @@ class SeqClsScorer:
                 "sha256": hashlib.sha256(self.template.encode()).hexdigest()[:16],
             },
             "max_length_effective": self.max_length,
+            "renderer": "curation.pairs.render.PairRenderer",
             "padding_side": self.tokenizer.padding_side,
             "pad_token": self.tokenizer.pad_token,
             "compute_dtype": str(self.model.dtype).removeprefix("torch."),

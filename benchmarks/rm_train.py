@@ -31,13 +31,9 @@ import torch
 from rich.console import Console
 from rich.table import Table
 
-from rm.encoding import (
-    ConversationFormatter,
-    SystemPromptPolicy,
-    assign_system_prompts,
-    fixed_system_prompts,
-    read_pairs,
-)
+from curation.pairs.files import read_pairs
+from curation.pairs.render import PairRenderer
+from curation.pairs.system import SystemPromptShares, with_system_prompts
 from rm.model import RewardModel
 from rm.reward_config import TrainConfig
 from rm.reward_trainer import RewardTrainer
@@ -97,10 +93,8 @@ def run_trl(cfg: TrainConfig, out: Path, head: str) -> dict:
     from trl import RewardTrainer as TRLRewardTrainer
 
     tokenizer = AutoTokenizer.from_pretrained(cfg.model)
-    formatter = ConversationFormatter(tokenizer, cfg.max_length)
-    frame = assign_system_prompts(
-        read_pairs(cfg.pairs), SystemPromptPolicy(shares=SHARES, seed=cfg.seed)
-    )
+    formatter = PairRenderer(tokenizer, cfg.max_length)
+    frame = with_system_prompts(read_pairs(cfg.pairs), SystemPromptShares(*SHARES), cfg.seed)
     pairs, _ = formatter.encode(frame)
     dataset = Dataset.from_dict(
         {
@@ -150,7 +144,7 @@ def run_trl(cfg: TrainConfig, out: Path, head: str) -> dict:
     started = time.perf_counter()
     trainer.train()
     seconds = time.perf_counter() - started
-    eval_frame = fixed_system_prompts(read_pairs(cfg.eval_pairs), cfg.eval_system)
+    eval_frame = with_system_prompts(read_pairs(cfg.eval_pairs), cfg.eval_system)
     eval_pairs, _ = formatter.encode(eval_frame)
     mean_tokens = sum(p.tokens for p in pairs) / len(pairs)
     seen = cfg.max_steps * cfg.micro_batch_size

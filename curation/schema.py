@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from curation.criteria import ASPECTS
 from curation.languages import LANGUAGE_NAMES
+from curation.pairs.system import SYSTEM_MODES
 
 LABEL_METHODS: tuple[str, ...] = ("execution", "judge", "commit", "inherited")
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
@@ -142,6 +143,9 @@ PAIRS = pa.schema(
         pa.field("label_method", _str, nullable=False),
         pa.field("confidence", pa.float64()),
         pa.field("system", _str),
+        # none / aspect / all (curation.pairs.system): a null ``system`` with kind ``none``
+        # means "no system prompt", which readers honour instead of drawing again.
+        pa.field("system_kind", _str),
         pa.field("evidence", _str),
         pa.field("split", _str),
     ]
@@ -178,6 +182,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "status": EXECUTION_STATUSES,
     "origin": SOLUTION_ORIGINS,
     "split": SPLITS,
+    "system_kind": SYSTEM_MODES,
 }
 
 

@@ -41,7 +41,7 @@ def assemble_command(
         str, typer.Option(help="Shares of groups per split: train,validation,test.")
     ] = "0.9,0.05,0.05",
     system_shares: Annotated[
-        str, typer.Option(help="System prompt shares: none,aspect,all_criteria.")
+        str, typer.Option(help="System prompt shares: none,aspect,all.")
     ] = "15,60,25",
     max_per_cell: Annotated[
         int | None, typer.Option(help="Cap of pairs per (aspect, language).")

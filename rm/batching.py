@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import torch
 
-from rm.encoding import EncodedPair
+from curation.pairs.render import EncodedPair
 
 
 def length_grouped_batches(

@@ -25,15 +25,10 @@ from accelerate import Accelerator
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from transformers import AutoTokenizer
 
+from curation.pairs.files import read_pairs
+from curation.pairs.render import EncodedPair, PairRenderer
+from curation.pairs.system import SystemPromptShares, with_system_prompts
 from rm.batching import collate
-from rm.encoding import (
-    ConversationFormatter,
-    EncodedPair,
-    SystemPromptPolicy,
-    assign_system_prompts,
-    fixed_system_prompts,
-    read_pairs,
-)
 from rm.losses import reward_loss
 from rm.model import RewardModel, ensure_pad_token, resize_for_tokenizer
 from rm.reward_config import TrainConfig
@@ -113,7 +108,7 @@ class RewardTrainer:
             else:
                 seq_cls.gradient_checkpointing_enable({"use_reentrant": False})
 
-        self.formatter = ConversationFormatter(self.tokenizer, config.max_length)
+        self.formatter = PairRenderer(self.tokenizer, config.max_length)
         self.train_pairs, self.data_stats = self._load_train()
         self.eval_pairs = self._load_eval()
         lengths = [p.length for p in self.train_pairs]
@@ -162,8 +157,8 @@ class RewardTrainer:
     def _load_train(self) -> tuple[list[EncodedPair], dict]:
         config = self.config
         frame = read_pairs(config.pairs, split=config.split)
-        policy = SystemPromptPolicy(shares=config.system_shares, seed=config.seed)
-        frame = assign_system_prompts(frame, policy)
+        shares = SystemPromptShares(*config.system_shares)
+        frame = with_system_prompts(frame, shares, config.seed)
         pairs, stats = self.formatter.encode(frame)
         summary = {
             **stats.as_dict(),
@@ -181,7 +176,7 @@ class RewardTrainer:
     def _load_eval(self) -> list[EncodedPair]:
         if not self.config.eval_pairs:
             return []
-        frame = fixed_system_prompts(read_pairs(self.config.eval_pairs), self.config.eval_system)
+        frame = with_system_prompts(read_pairs(self.config.eval_pairs), self.config.eval_system)
         pairs, stats = self.formatter.encode(frame)
         if stats.dropped:
             logger.warning("held-out pairs dropped: %s", dict(stats.dropped))

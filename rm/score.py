@@ -16,8 +16,8 @@ import polars as pl
 import torch
 from rich.progress import Progress
 
+from curation.pairs.render import EncodedPair
 from rm.batching import collate, sorted_batches
-from rm.encoding import EncodedPair
 
 RewardFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -116,7 +116,9 @@ def score_file(
     """Load a saved reward model, score a pairs file, write the CRB run Parquet."""
     from transformers import AutoTokenizer
 
-    from rm.encoding import ConversationFormatter, fixed_system_prompts, read_pairs
+    from curation.pairs.files import read_pairs
+    from curation.pairs.render import PairRenderer
+    from curation.pairs.system import with_system_prompts
     from rm.model import load_sequence_classifier
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
@@ -124,8 +126,8 @@ def score_file(
     model = load_sequence_classifier(model_dir).to(device).eval()
     if tokenizer.pad_token_id is None:
         raise ValueError(f"{model_dir}: tokenizer has no pad token; was it saved by codepref?")
-    frame = fixed_system_prompts(read_pairs(pairs_spec), system)
-    encoded, stats = ConversationFormatter(tokenizer, max_length).encode(frame)
+    frame = with_system_prompts(read_pairs(pairs_spec), system)
+    encoded, stats = PairRenderer(tokenizer, max_length).encode(frame)
     if stats.dropped:
         raise ValueError(
             f"{pairs_spec}: {sum(stats.dropped.values())} pairs cannot be scored within "

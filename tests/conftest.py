@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-# The loopback OpenAI-compatible judge server serves the judge library, step and CLI tests.
-pytest_plugins = ["tests.fixtures.judge_server"]
+# Shared fixtures: the loopback OpenAI-compatible judge server (judge library, step and CLI
+# tests) and the tiny and bundled models (rm, bench and the pair renderer).
+pytest_plugins = ["tests.fixtures.judge_server", "tests.fixtures.models"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

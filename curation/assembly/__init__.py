@@ -15,8 +15,8 @@ from curation.assembly.ids import normalize_text, pair_id
 from curation.assembly.reader import PairsInputError, expand_inputs, parse_row
 from curation.assembly.records import DropLog, Pair
 from curation.assembly.splits import SplitFractions, group_key, split_for_group
-from curation.assembly.system_prompts import SYSTEM_MODES, SystemPromptShares, choose_system_prompt
 from curation.assembly.writer import OutputExistsError, ShardFile
+from curation.pairs.system import SYSTEM_MODES, SystemPromptShares, choose_system_prompt
 
 __all__ = [
     "SYSTEM_MODES",

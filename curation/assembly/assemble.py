@@ -27,8 +27,8 @@ from curation.assembly.records import DropLog, Pair
 from curation.assembly.selection import cap_cells, deduplicate, drop_contradictions
 from curation.assembly.splits import SplitFractions, group_key, split_for_group
 from curation.assembly.stats import compute_stats
-from curation.assembly.system_prompts import SystemPromptShares, choose_system_prompt
 from curation.assembly.writer import ShardFile, prepare_output, write_shards
+from curation.pairs.system import SystemPromptShares, choose_system_prompt
 from curation.schema import LABEL_METHODS
 
 
@@ -108,7 +108,7 @@ def assemble_pairs(
     pairs = drop_contradictions(deduplicate(candidates, drops), drops)
     pairs = cap_cells(pairs, config.max_per_cell, drops, config.seed)
     for pair in pairs:
-        pair.system_mode, pair.system = choose_system_prompt(
+        pair.system_kind, pair.system = choose_system_prompt(
             pair.id, pair.aspect, config.system_prompts, config.seed
         )
         pair.split = split_for_group(group_key(pair), config.splits, config.seed)

@@ -36,6 +36,8 @@ COLUMN_MEANINGS: dict[str, str] = {
     "label_method": "how the label was made: " + ", ".join(LABEL_METHOD_MEANINGS),
     "confidence": "strength of the label in [0, 1] when the producer measured one",
     "system": "the system prompt drawn for this pair (null: none)",
+    "system_kind": "none, aspect or all: which system prompt the pair carries (none is "
+    "a real choice, not a missing value)",
     "evidence": "JSON: what proves the label, and `origin` (producer id, file, row)",
     "split": "train, validation or test",
 }
@@ -177,7 +179,7 @@ def render_card(stats: dict[str, Any], pretty_name: str, license: str) -> str:
             "Each pair carries no system prompt, the description of its own aspect, or all "
             "criteria in shuffled order, drawn per pair from a generator seeded by the pair id "
             f"(target shares {shares['none']:g} / {shares['aspect']:g} / "
-            f"{shares['all_criteria']:g})."
+            f"{shares['all']:g})."
         ),
         markdown_table(
             ["mode", "pairs"], [[m, f"{n:,}"] for m, n in stats["system_prompt"].items()]

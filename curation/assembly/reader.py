@@ -23,9 +23,9 @@ from curation.assembly.ids import pair_ids
 from curation.assembly.records import DropLog, Pair
 from curation.criteria import UnknownAspectError, normalize_aspect
 from curation.languages import UnknownLanguageError, normalize_language
+from curation.pairs.columns import alias_renames, describe_aliases
 from curation.schema import LABEL_METHODS
 
-COLUMN_ALIASES: dict[str, str] = {"input": "prompt", "subset": "source"}
 REQUIRED_COLUMNS: tuple[str, ...] = ("prompt", "chosen", "rejected", "language", "aspect", "source")
 
 
@@ -65,17 +65,15 @@ def load_table(path: Path, default_label_method: str | None = None) -> pa.Table:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException) as error:
         raise PairsInputError(f"{path}: not a readable Parquet file ({error})") from error
-    names = list(table.column_names)
-    for alias, canonical in COLUMN_ALIASES.items():
-        if alias in names and canonical not in names:
-            names[names.index(alias)] = canonical
+    renames = alias_renames(table.column_names)
+    names = [renames.get(name, name) for name in table.column_names]
     table = table.rename_columns(names)
     missing = [column for column in REQUIRED_COLUMNS if column not in names]
     if missing:
         raise PairsInputError(
             f"{path}: missing column(s) {', '.join(missing)} "
             f"(a pairs table needs {', '.join(REQUIRED_COLUMNS)}; "
-            f"aliases accepted: {', '.join(f'{a}->{c}' for a, c in COLUMN_ALIASES.items())})"
+            f"aliases accepted: {describe_aliases()})"
         )
     if "label_method" not in names and default_label_method is None:
         raise PairsInputError(

@@ -36,7 +36,7 @@ class Pair:
     evidence: dict[str, Any] = field(default_factory=dict)
     split: str | None = None
     group: str | None = None
-    system_mode: str | None = None
+    system_kind: str | None = None
     reverse_id: str = ""  # the id of this pair with chosen and rejected swapped
     origin_file: str = ""
     origin_row: int = 0
@@ -54,6 +54,7 @@ class Pair:
             "label_method": self.label_method,
             "confidence": self.confidence,
             "system": self.system,
+            "system_kind": self.system_kind,
             "evidence": json.dumps(self.evidence, sort_keys=True, ensure_ascii=False, default=str),
             "split": self.split,
         }

@@ -12,10 +12,10 @@ from typing import Any
 
 from curation.assembly.records import DropLog, Pair
 from curation.assembly.splits import group_key
-from curation.assembly.system_prompts import SYSTEM_MODES
 from curation.assembly.writer import ShardFile
 from curation.criteria import ASPECTS
 from curation.languages import LANGUAGE_NAMES
+from curation.pairs.system import SYSTEM_MODES
 from curation.schema import LABEL_METHODS, SPLITS
 
 
@@ -59,7 +59,7 @@ def compute_stats(
             if (count := sum(1 for p in pairs if p.label_method == method))
         },
         "system_prompt": {
-            mode: sum(1 for p in pairs if p.system_mode == mode) for mode in SYSTEM_MODES
+            mode: sum(1 for p in pairs if p.system_kind == mode) for mode in SYSTEM_MODES
         },
         "counts": [
             {"split": s, "aspect": a, "language": lang, "source": src, "count": n}

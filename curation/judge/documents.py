@@ -13,9 +13,10 @@ from collections.abc import Mapping
 
 from datatrove.data import Document
 
-from curation.judge.pairwise import PairToJudge, canonical_columns
+from curation.judge.pairwise import PairToJudge
 from curation.judge.protocol import Order
 from curation.judge.review import CommitToReview
+from curation.pairs.columns import canonical_row
 
 PAIR_METADATA: tuple[str, ...] = ("chosen", "rejected", "language", "aspect")
 
@@ -48,7 +49,7 @@ def pair_from_document(document: Document, aspect: str | None = None) -> PairToJ
 
 def pair_adapter(self: object, data: dict, path: str, id_in_file: int | str) -> dict:
     """datatrove reader adapter for ``pairs`` Parquet/JSONL rows."""
-    values = canonical_columns(data)
+    values = canonical_row(data)
     text = values.pop("prompt", "")
     doc_id = values.pop("id", None) or f"{path}/{id_in_file}"
     return {"text": text, "id": str(doc_id), "metadata": {"pair_id": str(doc_id), **values}}

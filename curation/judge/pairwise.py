@@ -23,20 +23,9 @@ from curation.judge.protocol import (
 )
 from curation.judge.requests import ChatRequest, Sampling
 from curation.languages import normalize_language
+from curation.pairs.columns import canonical_row
 
-# Column aliases accepted on input (Themis training data says ``input``; CRB says ``subset``).
-PAIR_ALIASES: dict[str, str] = {"input": "prompt", "idx": "id"}
 PAIR_REQUIRED: tuple[str, ...] = ("id", "prompt", "chosen", "rejected", "language")
-
-
-def canonical_columns(row: Mapping[str, object]) -> dict[str, object]:
-    """``row`` with aliased column names replaced; a canonical column wins over its alias."""
-    values = dict(row)
-    for alias, name in PAIR_ALIASES.items():
-        if alias in values:
-            aliased = values.pop(alias)
-            values.setdefault(name, aliased)
-    return values
 
 
 class BadPairError(ValueError):
@@ -60,7 +49,7 @@ class PairToJudge:
     ) -> PairToJudge:
         """A pair from a table row (aliases accepted, names normalised); ``aspect``
         overrides the row's own. Raises :class:`BadPairError` naming ``where``."""
-        values = canonical_columns(row)
+        values = canonical_row(row)
         missing = [name for name in PAIR_REQUIRED if values.get(name) in (None, "")]
         if aspect is None and values.get("aspect") in (None, ""):
             missing.append("aspect (or pass one)")

@@ -18,11 +18,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curation.languages import UnknownLanguageError, normalize_language
+from curation.pairs.columns import canonical_row
 from curation.readers.records import Problem, Solution
 from curation.schema import PROBLEMS, SOLUTION_ORIGINS, SOLUTIONS, validate
 from sandbox.api import Limits, TestCase
 
-_COLUMN_ALIASES = {"input": "prompt", "subset": "source", "task_id": "id"}
 _TEST_ALIASES = {"input": "stdin", "output": "expected_stdout", "expected": "expected_stdout"}
 
 
@@ -61,10 +61,11 @@ def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
 
 
 def _canonical(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    for alias, name in _COLUMN_ALIASES.items():
-        if alias in out and name not in out:
-            out[name] = out.pop(alias)
+    """Problem tables spell ``prompt``/``source`` like pairs do (one alias table,
+    :mod:`curation.pairs.columns`); HumanEval's ``task_id`` is their own id spelling."""
+    out = canonical_row(row)
+    if "task_id" in out and "id" not in out:
+        out["id"] = out.pop("task_id")
     return out
 
 

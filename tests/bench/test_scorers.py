@@ -17,9 +17,8 @@ from bench.scorers import (
     SeqClsConfig,
     SeqClsScorer,
     make_scorer,
-    system_prompt,
 )
-from curation.criteria import ASPECT_DESCRIPTIONS
+from curation.pairs.system import fixed_system_prompt
 
 
 def test_length_baselines_and_random_seed(pairs: pl.DataFrame, tmp_path: Path) -> None:
@@ -37,15 +36,6 @@ def test_length_baselines_and_random_seed(pairs: pl.DataFrame, tmp_path: Path) -
         "ODD": {"accuracy": 0.0, "count": 20},
     }
     assert json.loads(files.run.read_text())["scorer"] == "longer"
-
-
-def test_system_prompt_modes() -> None:
-    assert system_prompt("none", "Memory_Efficiency") is None
-    assert ASPECT_DESCRIPTIONS["Memory_Efficiency"] in system_prompt("aspect", "memory")
-    full = system_prompt("full", "Memory_Efficiency")
-    assert all(text in full for text in ASPECT_DESCRIPTIONS.values())
-    with pytest.raises(ValueError, match="unknown system prompt mode"):
-        system_prompt("some", "Memory_Efficiency")
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +95,10 @@ def test_seqcls_run_writes_scores_and_records_template(
     assert scores["chosen_score"].null_count() == 0
     run = json.loads(files.run.read_text())
     assert run["scorer"] == "seqcls" and run["data"] == {"source": "test"}
-    rendered = minilm.render("Task", "code", "Security_Hardness")
-    assert rendered.startswith("You are judged on Security Hardness") and rendered.endswith("code")
+    system = fixed_system_prompt("p", "Security_Hardness", "aspect")
+    before, after = minilm.renderer.split_template(system, "Task")
+    assert before.startswith("System: You are judged on Security Hardness")
+    assert before.endswith("User: Task\n\nAssistant: ") and after == ""
 
 
 CHAT_TEMPLATE = (
@@ -145,7 +137,7 @@ def tiny_causal_rm(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_causal_rm_checkpoint_with_chat_template(tiny_causal_rm: Path, pairs: pl.DataFrame) -> None:
     scorer = SeqClsScorer(
-        SeqClsConfig(model=str(tiny_causal_rm), system_prompt="full", truncation_side="right"),
+        SeqClsConfig(model=str(tiny_causal_rm), system_prompt="all", truncation_side="right"),
         progress=False,
     )
     info = scorer.describe()
@@ -154,9 +146,10 @@ def test_causal_rm_checkpoint_with_chat_template(tiny_causal_rm: Path, pairs: pl
     assert (
         info["chat_template"]["sha256"] == hashlib.sha256(CHAT_TEMPLATE.encode()).hexdigest()[:16]
     )
-    rendered = scorer.render("Task", "code", "Runtime_Efficiency")
-    assert rendered.startswith("<system>Write code that is good on every criterion")
-    assert rendered.endswith("<user>Task</user><assistant>code</assistant>")
+    system = fixed_system_prompt("p", "Runtime_Efficiency", "all")
+    before, after = scorer.renderer.split_template(system, "Task")
+    assert before.startswith("<system>Write code that is good on every criterion")
+    assert before.endswith("<user>Task</user><assistant>") and after == "</assistant>"
     texts = [f"<user>t</user><assistant>{'x = 1; ' * (1 + i)}</assistant>" for i in range(9)]
     single = scorer.score_texts(texts, batch_size=1)
     assert np.array_equal(scorer.score_texts(texts, batch_size=4), single)

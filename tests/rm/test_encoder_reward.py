@@ -14,9 +14,9 @@ import pytest
 import torch
 from transformers import AutoTokenizer, BertConfig
 
+from curation.pairs.render import PairRenderer
 from rm.batching import collate
 from rm.encoder_reward import EncoderRewardConfig, EncoderRewardModel
-from rm.encoding import ConversationFormatter
 from rm.model import RewardModel, load_sequence_classifier
 from tests.fixtures.smoke_pairs import learnable_pairs
 
@@ -179,7 +179,7 @@ def test_checkpoint_loads_without_codepref_bit_for_bit(minilm_path: Path, tmp_pa
     model = RewardModel.from_pretrained(minilm_path).eval()
     _randomise_head(model.seq_cls)  # stands in for a trained head
     tok = AutoTokenizer.from_pretrained(minilm_path)
-    pairs, _ = ConversationFormatter(tok, 96).encode(learnable_pairs(4, seed=3))
+    pairs, _ = PairRenderer(tok, 96).encode(learnable_pairs(4, seed=3))
     batch = collate(pairs, tok.pad_token_id)
     assert (batch["attention_mask"] == 0).any()
     with torch.no_grad():

@@ -8,9 +8,9 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
+from curation.pairs.render import PairRenderer
 from rm.batching import collate
 from rm.encoder_reward import EncoderRewardModel
-from rm.encoding import ConversationFormatter
 from rm.model import (
     LM_HEAD_FILE,
     RewardModel,
@@ -28,7 +28,7 @@ def pairs_frame():
 
 def _batch(path: Path, frame, max_length: int = 96):
     tok = AutoTokenizer.from_pretrained(path)
-    pairs, _ = ConversationFormatter(tok, max_length).encode(frame)
+    pairs, _ = PairRenderer(tok, max_length).encode(frame)
     return tok, pairs, collate(pairs, tok.pad_token_id)
 
 

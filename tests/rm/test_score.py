@@ -9,7 +9,9 @@ import torch
 from transformers import AutoTokenizer
 from typer.testing import CliRunner
 
-from rm.encoding import ConversationFormatter, fixed_system_prompts, read_pairs
+from curation.pairs.files import read_pairs
+from curation.pairs.render import PairRenderer
+from curation.pairs.system import with_system_prompts
 from rm.model import RewardModel
 from rm.score import accuracy_report, score_encoded
 
@@ -55,8 +57,8 @@ def test_scores_do_not_depend_on_batch_size(
         for name, param in model.seq_cls.named_parameters():
             if name.startswith(("score", "classifier")):
                 param.normal_(0, 1)
-    frame = fixed_system_prompts(read_pairs(str(smoke_files[1])), "aspect").head(12)
-    pairs, stats = ConversationFormatter(tok, 384).encode(frame)
+    frame = with_system_prompts(read_pairs(str(smoke_files[1])), "aspect").head(12)
+    pairs, stats = PairRenderer(tok, 384).encode(frame)
     assert stats.kept == 12
 
     def reward_fn(ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -1,4 +1,4 @@
-"""Tests of ``curation/assembly/system_prompts.py``."""
+"""Tests of ``curation/pairs/system.py``."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_system_prompt_shares_are_met_and_seeded_per_pair():
     # 6000 draws: the binomial standard deviation of a share is <= 0.0065; allow 4 sigma.
     assert abs(modes["none"] / 6000 - 0.15) < 0.026
     assert abs(modes["aspect"] / 6000 - 0.60) < 0.026
-    assert abs(modes["all_criteria"] / 6000 - 0.25) < 0.026
+    assert abs(modes["all"] / 6000 - 0.25) < 0.026
     assert choose_system_prompt("x", "Memory_Efficiency", shares, 1) == choose_system_prompt(
         "x", "Memory_Efficiency", shares, 1
     )
@@ -50,7 +50,7 @@ def test_shares_parse_and_reject_nonsense():
     assert SystemPromptShares.parse("0,1,0").fractions() == {
         "none": 0.0,
         "aspect": 1.0,
-        "all_criteria": 0.0,
+        "all": 0.0,
     }
     with pytest.raises(ValueError):
         SystemPromptShares.parse("1,2")
