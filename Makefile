@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "$(TORCH)"
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -e ".[all,test]"
 	touch $(STAMP)
 
 system:
@@ -24,6 +24,7 @@ system:
 test: install system
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	test -z "$$(gofmt -l sandbox/supervisor)" || { gofmt -d sandbox/supervisor; exit 1; }
 	cd sandbox/supervisor && go vet .
 	$(PY) -m pytest -n 2 --dist loadgroup -q

@@ -3,7 +3,7 @@
 - ``seqcls``: an ``AutoModelForSequenceClassification`` reward model scores each response
   on its own (chat template and system prompt recorded, length-sorted batches).
 - ``judge``: a pairwise generative judge behind an OpenAI-compatible endpoint, asked in both
-  orders (see :mod:`bench.judge`).
+  orders (see :mod:`pipelines.judge_scorer`, which wires ``curation.judge`` into bench).
 - baselines: ``random`` (seeded), ``longer`` and ``shorter`` (response length in characters).
 
 Every scorer returns :class:`PairScores` and a ``describe()`` dict stored as ``run.json``, so
@@ -13,15 +13,13 @@ a result always says how its scores were made.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
-from bench.judge import JudgeConfig, JudgeScorer
-from bench.scoring import PairScores, Scorer, progress
+from bench.scoring import PairScores, progress
 from curation.pairs.render import PLAIN_SYSTEM, PLAIN_TURN, PairRenderer
 from curation.pairs.system import FIXED_MODES, with_system_prompts
 
@@ -200,18 +198,3 @@ class SeqClsScorer:
             "score_dtype": "float32",
             "batch_order": "sorted by token length, longest first",
         }
-
-
-def make_scorer(kind: str, options: Mapping[str, Any]) -> Scorer:
-    """A scorer by kind (``seqcls``, ``judge``, ``random``, ``longer``, ``shorter``)."""
-    if kind == "random":
-        return RandomScorer(seed=int(options.get("seed", 0)))
-    if kind in ("longer", "shorter"):
-        return LengthScorer(prefer=kind)
-    if kind == "seqcls":
-        fields = SeqClsConfig.__dataclass_fields__
-        return SeqClsScorer(SeqClsConfig(**{k: v for k, v in options.items() if k in fields}))
-    if kind == "judge":
-        fields = JudgeConfig.__dataclass_fields__
-        return JudgeScorer(JudgeConfig(**{k: v for k, v in options.items() if k in fields}))
-    raise ValueError(f"unknown scorer {kind!r}; expected seqcls, judge, random, longer, shorter")

@@ -1,6 +1,6 @@
 """What every scorer shares: the :class:`PairScores` it returns, the :class:`Scorer`
 protocol, and the progress helpers. Scorers import this module; it imports no scorer, so
-``bench.judge`` and ``bench.scorers`` no longer import each other."""
+``pipelines.judge_scorer`` and ``bench.scorers`` no longer import each other."""
 
 from __future__ import annotations
 

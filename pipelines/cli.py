@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import typer
 
-import bench.cli
 import curation.cli
 import pipelines.assembly_cli
+import pipelines.bench_cli
 import pipelines.execution_cli
 import pipelines.judge_cli
 import pipelines.mining_cli
@@ -41,7 +41,7 @@ pipelines.judge_cli.register(app)
 pipelines.assembly_cli.register(app)
 sandbox.cli.register(app)
 rm.cli.register(app)
-bench.cli.register(app)
+pipelines.bench_cli.register(app)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 # Shared fixtures: the loopback OpenAI-compatible judge server (judge library, step and CLI
 # tests) and the tiny and bundled models (rm, bench and the pair renderer).
-pytest_plugins = ["tests.fixtures.judge_server", "tests.fixtures.models"]
+pytest_plugins = ["tests.fixtures.judge_server", "tests.fixtures.models", "tests.fixtures.crb"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

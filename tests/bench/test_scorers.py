@@ -16,7 +16,6 @@ from bench.scorers import (
     RandomScorer,
     SeqClsConfig,
     SeqClsScorer,
-    make_scorer,
 )
 from curation.pairs.system import fixed_system_prompt
 
@@ -28,7 +27,7 @@ def test_length_baselines_and_random_seed(pairs: pl.DataFrame, tmp_path: Path) -
     assert np.array_equal(shorter.chosen > shorter.rejected, np.arange(pairs.height) % 2 == 1)
     a, b = RandomScorer(7).score(pairs), RandomScorer(7).score(pairs)
     assert np.array_equal(a.chosen, b.chosen) and not np.array_equal(a.chosen, a.rejected)
-    files = evaluate(pairs, make_scorer("longer", {}), tmp_path / "longer")
+    files = evaluate(pairs, LengthScorer(prefer="longer"), tmp_path / "longer")
     results = json.loads(files.results.read_text())
     assert results["overall"]["accuracy"] == 0.5
     assert results["by_subset"] == {

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from bench.evaluate import evaluate
-from bench.judge import JudgeConfig, JudgeScorer
+from pipelines.judge_scorer import JudgeConfig, JudgeScorer
 
 
 def test_judge_scores_both_orders_ties_and_failures(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,7 +18,15 @@ from bench.evaluate import evaluate
 from bench.report import write_report
 from bench.results import BootstrapConfig, FailureRule, ScoresError
 from bench.run_dir import read_run, rescore
-from bench.scorers import SYSTEM_PROMPT_MODES, make_scorer
+from bench.scorers import (
+    SYSTEM_PROMPT_MODES,
+    LengthScorer,
+    RandomScorer,
+    SeqClsConfig,
+    SeqClsScorer,
+)
+from bench.scoring import Scorer
+from pipelines.judge_scorer import JudgeConfig, JudgeScorer
 
 bench_app = typer.Typer(
     help="Evaluate reward models on CRB-format pairs; reproduce and compare published runs.",
@@ -212,3 +221,18 @@ def rescore_command(
     except ScoresError as error:
         _fail(error)
     _print_results(files.results)
+
+
+def make_scorer(kind: str, options: Mapping[str, Any]) -> Scorer:
+    """A scorer by kind (``seqcls``, ``judge``, ``random``, ``longer``, ``shorter``)."""
+    if kind == "random":
+        return RandomScorer(seed=int(options.get("seed", 0)))
+    if kind in ("longer", "shorter"):
+        return LengthScorer(prefer=kind)
+    if kind == "seqcls":
+        fields = SeqClsConfig.__dataclass_fields__
+        return SeqClsScorer(SeqClsConfig(**{k: v for k, v in options.items() if k in fields}))
+    if kind == "judge":
+        fields = JudgeConfig.__dataclass_fields__
+        return JudgeScorer(JudgeConfig(**{k: v for k, v in options.items() if k in fields}))
+    raise ValueError(f"unknown scorer {kind!r}; expected seqcls, judge, random, longer, shorter")
