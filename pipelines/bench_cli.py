@@ -77,8 +77,11 @@ def run(
         bool, typer.Option(help="float64 compute, float32 scores (CPU).")
     ] = True,
     device: Annotated[str, typer.Option(help="torch device.")] = "cpu",
-    judge_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible base URL (judge).")
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint", envvar="CODEPREF_JUDGE_URL", help="OpenAI-compatible base URL (judge)."
+        ),
     ] = None,
     api_key: Annotated[
         str | None, typer.Option(envvar="OPENAI_API_KEY", help="Judge API key.")
@@ -92,8 +95,8 @@ def run(
         _fail(ValueError(f"--system-prompt must be one of {', '.join(SYSTEM_PROMPT_MODES)}"))
     if scorer in ("seqcls", "judge") and not model:
         _fail(ValueError(f"--model is required for the {scorer} scorer"))
-    if scorer == "judge" and not judge_url:
-        _fail(ValueError("--judge-url is required for the judge scorer"))
+    if scorer == "judge" and not endpoint:
+        _fail(ValueError("--endpoint (or CODEPREF_JUDGE_URL) is required for the judge scorer"))
     try:
         loaded = load_pairs(data, config, split, strict)
         pairs = select_pairs(loaded.pairs, aspect, language, subset, sample, seed)
@@ -102,7 +105,7 @@ def run(
     console.print(loaded.summary())
     options = {
         "model": model,
-        "base_url": judge_url,
+        "base_url": endpoint,
         "api_key": api_key,
         "system_prompt": system_prompt,
         "batch_size": batch_size,

@@ -308,7 +308,7 @@ def demo(
         typer.Option("--repos", help="Mine these repositories instead of this project's."),
     ] = None,
     backend: Annotated[
-        str, typer.Option("--backend", help="Sandbox backend: auto, docker or process.")
+        str, typer.Option("--sandbox", help="Sandbox backend: auto, docker or process.")
     ] = "auto",
     train_steps: Annotated[int, typer.Option("--train-steps", min=1)] = 24,
     max_length: Annotated[

@@ -29,6 +29,7 @@ from curation.steps.execution.inject_bugs import BugInjectionConfig, InjectBugs
 from curation.steps.execution.mutate import MutateSolutions, MutationConfig
 from curation.steps.execution.tables import ExecutionTablesWriter, summarize
 from curation.steps.pairs.executions import PairExecutions, PairingConfig, smallest_p_value
+from pipelines.options import parse_languages
 
 
 def register(app: typer.Typer) -> None:
@@ -146,7 +147,8 @@ def execute(
     ] = None,
     samples: Annotated[bool, typer.Option("--samples", help="The bundled sample set.")] = False,
     languages: Annotated[
-        str | None, typer.Option("--languages", help="Only these languages (comma list).")
+        list[str] | None,
+        typer.Option("--languages", help="Only these languages (repeat or comma list)."),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N problems.")] = None,
     mutants: Annotated[
@@ -156,7 +158,9 @@ def execute(
     operators: Annotated[
         str | None, typer.Option(help=f"Mutation operators ({', '.join(OPERATORS)}).")
     ] = None,
-    backend: Annotated[str, typer.Option(help="Sandbox backend: auto, docker, process.")] = "auto",
+    backend: Annotated[
+        str, typer.Option("--sandbox", help="Sandbox backend: auto, docker, process.")
+    ] = "auto",
     workers: Annotated[int, typer.Option(help="Parallel sandbox workers.")] = 2,
     repeats: Annotated[int, typer.Option(help="Runs of each passing solution.")] = 5,
     instructions: Annotated[
@@ -175,18 +179,18 @@ def execute(
         typer.Option(
             "--llm-bugs",
             help="Ask an OpenAI-compatible server for a wrong variant of each trusted "
-            "solution (CODEPREF_JUDGE_BASE_URL / CODEPREF_JUDGE_MODEL, or the options).",
+            "solution (CODEPREF_JUDGE_URL / CODEPREF_JUDGE_MODEL, or the options).",
         ),
     ] = False,
-    llm_base_url: Annotated[str | None, typer.Option(help="LLM server URL.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="OpenAI-compatible LLM endpoint.")
+    ] = None,
     llm_model: Annotated[str | None, typer.Option(help="LLM model name.")] = None,
 ) -> None:
     """Run solutions in the sandbox and write executions, pairs and summary.json."""
     console = Console(stderr=True)
     try:
-        wanted = (
-            tuple(normalize_language(part) for part in languages.split(",")) if languages else None
-        )
+        wanted = parse_languages(languages)
         found_problems, found_solutions = load_inputs(
             problems, solutions, humaneval_x, samples, wanted
         )
@@ -204,9 +208,9 @@ def execute(
     bugs = None
     if llm_bugs:
         try:
-            backend = OpenAIConfig.from_env(base_url=llm_base_url, model=llm_model)
+            backend = OpenAIConfig.from_env(base_url=endpoint, model=llm_model)
         except ValueError as error:
-            raise typer.BadParameter(str(error), param_hint="--llm-base-url") from error
+            raise typer.BadParameter(str(error), param_hint="--endpoint") from error
         bugs = BugInjectionConfig(backend)
     summary = run_execution_pipeline(
         found_problems,

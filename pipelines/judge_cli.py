@@ -44,7 +44,7 @@ def judge(
         str | None,
         typer.Option(
             "--endpoint",
-            envvar="CODEPREF_JUDGE_BASE_URL",
+            envvar="CODEPREF_JUDGE_URL",
             help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.",
         ),
     ] = None,
@@ -66,13 +66,15 @@ def judge(
     engine: Annotated[
         str,
         typer.Option(
-            "--backend", help="openai (any OpenAI-compatible endpoint) or vllm (offline, GPU)."
+            "--engine", help="openai (any OpenAI-compatible endpoint) or vllm (offline, GPU)."
         ),
     ] = "openai",
     tensor_parallel: Annotated[
-        int, typer.Option("--tensor-parallel-size", help="GPUs per model (vllm backend).")
+        int, typer.Option("--tensor-parallel-size", help="GPUs per model (vllm engine).")
     ] = 1,
-    samples: Annotated[int, typer.Option(help="Samples per pair and order.")] = 8,
+    generations: Annotated[
+        int, typer.Option("--generations", help="Judge completions per pair and order.")
+    ] = 8,
     temperature: Annotated[float, typer.Option()] = 0.8,
     top_p: Annotated[float, typer.Option("--top-p")] = 0.95,
     max_tokens: Annotated[int, typer.Option("--max-tokens")] = 1024,
@@ -104,7 +106,7 @@ def judge(
             engine, endpoint, model, api_key, concurrency, timeout, max_retries, tensor_parallel
         )
         protocol = JudgeProtocol(
-            samples=samples,
+            samples=generations,
             temperature=temperature,
             top_p=top_p,
             max_tokens=max_tokens,

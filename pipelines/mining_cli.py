@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from curation.executors import ExecutorConfig, SlurmOptions
-from curation.languages import UnknownLanguageError, normalize_language
 from curation.mining.filters import FilterConfig
 from curation.mining.licenses import PERMISSIVE_LICENSES
 from curation.mining.remote import FetchConfig
+from pipelines.options import parse_languages
 
 
 def register(app: typer.Typer) -> None:
@@ -22,12 +22,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _languages(names: list[str]) -> frozenset[str] | None:
-    if not names:
-        return None
-    try:
-        return frozenset(normalize_language(n) for name in names for n in name.split(","))
-    except UnknownLanguageError as error:
-        raise typer.BadParameter(str(error), param_hint="--languages") from error
+    wanted = parse_languages(names)
+    return frozenset(wanted) if wanted else None
 
 
 def mine(
@@ -57,7 +53,8 @@ def mine(
         typer.Option("--allow-license", help="Allowed SPDX ids (default: permissive set)."),
     ] = None,
     languages: Annotated[
-        list[str] | None, typer.Option("--languages", help="Only these languages.")
+        list[str] | None,
+        typer.Option("--languages", help="Only these languages (repeat or comma list)."),
     ] = None,
     keep_untagged: Annotated[
         bool, typer.Option("--keep-untagged", help="Keep commits that match no aspect.")

@@ -128,7 +128,7 @@ def test_run_with_judge(pairs: pl.DataFrame, judge_server, tmp_path: Path) -> No
             "judge",
             "--model",
             "length-judge",
-            "--judge-url",
+            "--endpoint",
             url,
             "--data",
             str(data),

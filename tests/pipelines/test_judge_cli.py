@@ -48,7 +48,7 @@ def test_judge_command_writes_judgements_kept_pairs_and_report(
             scripted.root,
             "--model",
             "judge-x",
-            "--samples",
+            "--generations",
             "4",
             "--flip-rejected",
             "--batch-size",
@@ -73,7 +73,7 @@ def test_judge_command_writes_judgements_kept_pairs_and_report(
 
 
 def test_judge_command_rejects_bad_arguments(tmp_path, monkeypatch):
-    monkeypatch.delenv("CODEPREF_JUDGE_BASE_URL", raising=False)
+    monkeypatch.delenv("CODEPREF_JUDGE_URL", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     pairs = write_pairs(tmp_path / "p.parquet", [{"id": "x"}])
     runner = CliRunner()
@@ -82,11 +82,11 @@ def test_judge_command_rejects_bad_arguments(tmp_path, monkeypatch):
     aspect = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--aspect", "beauty"])
     assert aspect.exit_code != 0 and "unknown aspect" in aspect.output
     endpoint = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--model", "m"])
-    assert endpoint.exit_code != 0 and "CODEPREF_JUDGE_BASE_URL" in endpoint.output
-    engine = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--backend", "tgi"])
+    assert endpoint.exit_code != 0 and "CODEPREF_JUDGE_URL" in endpoint.output
+    engine = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--engine", "tgi"])
     assert engine.exit_code != 0 and "unknown backend 'tgi'" in engine.output
     if importlib.util.find_spec("vllm") is None:
-        vllm = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--backend", "vllm"])
+        vllm = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--engine", "vllm"])
         assert vllm.exit_code != 0 and "needs the optional dependency" in vllm.output
 
 

@@ -28,7 +28,7 @@ from curation.judge.requests import ChatRequest, Completion
 # Statuses worth retrying: rate limits, timeouts, conflicts and every 5xx.
 RETRYABLE_STATUS: frozenset[int] = frozenset({408, 409, 425, 429})
 
-ENV_BASE_URL = ("CODEPREF_JUDGE_BASE_URL", "OPENAI_BASE_URL")
+ENV_BASE_URL = ("CODEPREF_JUDGE_URL", "OPENAI_BASE_URL")
 ENV_MODEL = ("CODEPREF_JUDGE_MODEL",)
 ENV_API_KEY = ("CODEPREF_JUDGE_API_KEY", "OPENAI_API_KEY")
 
@@ -51,7 +51,7 @@ def normalize_base_url(url: str) -> str:
 @dataclass
 class OpenAIConfig:
     """Where and how to reach the endpoint. ``from_env`` fills what is not passed (or is
-    passed as None) from ``CODEPREF_JUDGE_BASE_URL``/``OPENAI_BASE_URL``,
+    passed as None) from ``CODEPREF_JUDGE_URL``/``OPENAI_BASE_URL``,
     ``CODEPREF_JUDGE_MODEL`` and ``CODEPREF_JUDGE_API_KEY``/``OPENAI_API_KEY``."""
 
     base_url: str = "http://127.0.0.1:8000/v1"

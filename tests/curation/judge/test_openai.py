@@ -164,7 +164,7 @@ def test_retry_after_header_is_waited(scripted):
 
 
 def test_config_from_environment(monkeypatch):
-    monkeypatch.setenv("CODEPREF_JUDGE_BASE_URL", "http://10.0.0.1:8000")
+    monkeypatch.setenv("CODEPREF_JUDGE_URL", "http://10.0.0.1:8000")
     monkeypatch.setenv("CODEPREF_JUDGE_MODEL", "qwen")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
     config = OpenAIConfig.from_env(concurrency=8)
@@ -174,9 +174,9 @@ def test_config_from_environment(monkeypatch):
 
 
 def test_config_without_endpoint_names_the_variables(monkeypatch):
-    for name in ("CODEPREF_JUDGE_BASE_URL", "OPENAI_BASE_URL", "CODEPREF_JUDGE_MODEL"):
+    for name in ("CODEPREF_JUDGE_URL", "OPENAI_BASE_URL", "CODEPREF_JUDGE_MODEL"):
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(ValueError, match="CODEPREF_JUDGE_BASE_URL"):
+    with pytest.raises(ValueError, match="CODEPREF_JUDGE_URL"):
         OpenAIConfig.from_env(model="m")
 
 
