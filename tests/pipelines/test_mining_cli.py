@@ -1,4 +1,4 @@
-"""``codepref mine`` (``curation/mining/cli.py``) through the project's typer app."""
+"""``codepref mine`` (``pipelines/mining_cli.py``) through the project's typer app."""
 
 from __future__ import annotations
 
