@@ -72,17 +72,27 @@ def test_plain_float32_scores_agree_closely_across_batches() -> None:
     assert scorer.describe()["compute_dtype"] == "float32"
 
 
-def test_truncation_side_is_applied_and_recorded(minilm: SeqClsScorer) -> None:
+def test_truncation_cuts_the_response_and_is_recorded(minilm: SeqClsScorer) -> None:
     info = minilm.describe()
-    assert info["truncation_side"] == "left" and minilm.tokenizer.truncation_side == "left"
+    assert info["truncation_side"] == "right" and minilm.renderer.truncation_side == "right"
     assert info["chat_template"]["name"] == "plain" and len(info["chat_template"]["sha256"]) == 16
     assert (
         info["system_prompt"] == "aspect" and info["model_class"] == "BertForSequenceClassification"
     )
-    # Left truncation keeps the end: two long texts differing only at the start score equal.
+    # Only the response is cut, from its end: two long responses that differ only at the
+    # end score equal, while the prompts (kept whole) still tell two pairs apart.
     body = "x = 1\n" * 400
-    a, b = minilm.score_texts(["alpha " + body, "omega " + body])
-    assert a == b
+    frame = pl.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "prompt": ["Task", "Task", "Another task"],
+            "chosen": [body + "alpha", body + "omega", body + "alpha"],
+            "rejected": ["y = 2"] * 3,
+            "aspect": ["Functional_Correctness"] * 3,
+        }
+    )
+    scored = minilm.score(frame)
+    assert scored.chosen[0] == scored.chosen[1] != scored.chosen[2]
 
 
 def test_seqcls_run_writes_scores_and_records_template(
