@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import polars as pl
 import pytest
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -70,7 +71,10 @@ def test_encoder_checkpoint_loads_with_trained_head(
     model = RewardModel.from_pretrained(minilm_path).eval()
     assert isinstance(model.seq_cls, EncoderRewardModel) and not model.causal
     _perturb_head(model)
-    tok, _, batch = _batch(minilm_path, pairs_frame)
+    # One short response, so right padding is exercised whatever site-packages the
+    # learnable pairs were drawn from (all of them may reach max_length otherwise).
+    short = pl.Series("chosen", ["def f():\n    return 1\n", *pairs_frame["chosen"].to_list()[1:]])
+    tok, _, batch = _batch(minilm_path, pairs_frame.with_columns(short))
     assert (batch["attention_mask"] == 0).any()  # right padding is exercised
     with torch.no_grad():
         expected = model(batch["input_ids"], batch["attention_mask"]).rewards
