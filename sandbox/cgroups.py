@@ -127,7 +127,13 @@ class Cgroup:
             resting = self.usage_bytes()
             self.set_memory_limit(resting + limit_bytes)
             if pids is not None and self.pids is not None:
-                running = len((self.pids / "cgroup.procs").read_text().split())
+                # Tasks, not processes: the supervisor's threads count against pids.max.
+                current = self.pids / "pids.current"
+                running = (
+                    _read_int(current)
+                    if current.exists()
+                    else len((self.pids / "cgroup.procs").read_text().split())
+                )
                 (self.pids / "pids.max").write_text(str(running + pids))
         except OSError:
             return None
