@@ -2,9 +2,17 @@
 
 A HumanEval-X program is ``prompt + canonical_solution + test``: the prompt opens the
 function (with its docstring), the canonical solution closes it, and the test holds the
-checks (C++: ``main``; Java: ``public class Main``; Python: ``def check(f)``, which we
-call on the entry point). Here the solution code is ``prompt + canonical_solution`` and the
-test becomes the problem's harness, so mutants of the solution reuse the same harness.
+checks (C++: ``main``; Java: ``public class Main``; JavaScript: ``const testF = () =>
+{ console.assert(...) }`` then ``testF()``; Python: ``def check(f)``, which we call on the
+entry point; Go: ``func TestF(t *testing.T)`` with testify's ``assert``). Here the solution
+code is ``prompt + canonical_solution`` and the test becomes the problem's harness, so
+mutants of the solution reuse the same harness.
+
+Go rows also carry ``test_setup`` (``package main`` and the imports of ``testing`` and
+testify): Go wants the package clause and every import before any declaration, so the
+setup opens the solution code (``test_setup + prompt + body``) and the sandbox builds the
+file with ``go test``. JavaScript's ``console.assert`` only prints; the sandbox's node
+runner makes a failed assert fail the run.
 """
 
 from __future__ import annotations
@@ -47,6 +55,14 @@ def harness_for(language: str, test: str, entry_point: str | None) -> str:
     return test
 
 
+def solution_code(language: str, row: dict[str, Any], body: str) -> str:
+    """The solution code of a row with ``body`` after the prompt (the canonical solution,
+    or a variant of it): Go's ``test_setup`` comes first."""
+    setup = (row.get("test_setup") or "") if language == "Go" else ""
+    opening = f"{setup.rstrip()}\n\n" if setup.strip() else ""
+    return opening + row["prompt"] + body
+
+
 def humaneval_x_records(row: dict[str, Any], where: str) -> tuple[Problem, Solution]:
     """The problem and its canonical (reference) solution for one HumanEval-X row."""
     missing = [key for key in ("task_id", "prompt", "canonical_solution", "test") if key not in row]
@@ -61,6 +77,8 @@ def humaneval_x_records(row: dict[str, Any], where: str) -> tuple[Problem, Solut
     entry_point = python_entry_point(prompt) if language == "Python" else None
     if language == "Python" and entry_point is None:
         raise TableReadError(f"{where}: no function definition in the prompt of {task_id}")
+    if language == "Go" and "package " not in (row.get("test_setup") or ""):
+        raise TableReadError(f"{where}: Go row {task_id} has no test_setup with a package clause")
     problem = Problem(
         id=task_id,
         source=SOURCE,
@@ -74,7 +92,7 @@ def humaneval_x_records(row: dict[str, Any], where: str) -> tuple[Problem, Solut
         id=f"{task_id}/canonical",
         problem_id=task_id,
         language=language,
-        code=prompt + row["canonical_solution"],
+        code=solution_code(language, row, row["canonical_solution"]),
         origin="reference",
     )
     return problem, solution
