@@ -111,6 +111,15 @@ class Cgroup:
         name = "memory.max_usage_in_bytes" if self.version == 1 else "memory.peak"
         return _read_int(self.memory / name)
 
+    def file_cache_bytes(self) -> int:
+        """Page cache of files (not tmpfs) charged to this cgroup. A job that is the first to
+        read a toolchain file from disk is charged for its cache (node's binary is ~100 MB),
+        which is not the program's memory; the caller subtracts its growth from the peak."""
+        stat = self.memory / "memory.stat"
+        if self.version == 1:
+            return _counter(stat, "cache") - _counter(stat, "shmem")
+        return _counter(stat, "file") - _counter(stat, "shmem")
+
     def oom_kills(self) -> int:
         if self.version == 1:
             return _counter(self.memory / "memory.oom_control", "oom_kill")

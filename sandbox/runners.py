@@ -138,6 +138,12 @@ process.on("exit", () => {
   if (failed) process.exitCode = 1;
 });
 """
+# HumanEval-X's reference harness installs the js-md5 package from npm for one problem;
+# offline, node's own crypto gives the same digest.
+NODE_JS_MD5 = """\
+"use strict";
+module.exports = (text) => require("crypto").createHash("md5").update(text).digest("hex");
+"""
 
 RUNNERS: dict[str, Runner] = {
     runner.language: runner
@@ -232,7 +238,10 @@ RUNNERS: dict[str, Runner] = {
             language="JavaScript",
             extension=".js",
             run=("node", "--require", "./codepref-assert.js", "{src}"),
-            support={"codepref-assert.js": NODE_ASSERT_PRELOAD},
+            support={
+                "codepref-assert.js": NODE_ASSERT_PRELOAD,
+                "node_modules/js-md5/index.js": NODE_JS_MD5,
+            },
             memory_markers=("heap out of memory", "Allocation failed"),
             address_space_limit=False,
         ),

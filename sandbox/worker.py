@@ -274,7 +274,7 @@ class Worker:
 
         ``fresh`` (every test) starts it from the sealed work dir with every writable place
         emptied; ``cache`` (a compiler's build cache) is there for this process only."""
-        resting = oom_before = None
+        resting = oom_before = cache_before = None
         if self.cgroup is not None:
             # The pids limit of the job is its RLIMIT_NPROC (the worker's uid is its own);
             # the cgroup's is a backstop with headroom for the supervisor's own threads, so
@@ -282,6 +282,7 @@ class Worker:
             resting = self.cgroup.arm(memory_mb * MIB, pids + SUPERVISOR_PIDS)
             if resting is not None:
                 oom_before = self.cgroup.oom_kills()
+                cache_before = self.cgroup.file_cache_bytes()
         request = {
             "op": "exec",
             "dir": workdir,
@@ -305,7 +306,10 @@ class Worker:
         seen["peak_memory_kb"] = seen["maxrss_kb"]
         if self.cgroup is not None and resting is not None:
             try:
-                seen["peak_memory_kb"] = max(0, self.cgroup.peak_bytes() - resting) // 1024
+                # Page cache of files read for the first time (the runtime's own binary
+                # on a cold machine) is charged here but is not the program's memory.
+                cached = max(0, self.cgroup.file_cache_bytes() - (cache_before or 0))
+                seen["peak_memory_kb"] = max(0, self.cgroup.peak_bytes() - resting - cached) // 1024
                 seen["oom_killed"] = self.cgroup.oom_kills() > (oom_before or 0)
             except OSError:
                 pass

@@ -30,6 +30,12 @@ STRIDE = {"Python": 1, "JavaScript": 1, "Cpp": 8, "Java": 8, "Go": 8}
 FIXTURE_ROWS = Path(__file__).with_name("humaneval_x_js_go.jsonl")
 _JAVA_RETURN_TYPE = re.compile(r"([\w<>\[\], ]+?)\s+\w+\s*\([^)]*\)\s*(?:throws [\w., ]+)?\{\s*$")
 _JAVA_DEFAULTS = {"int": "0", "long": "0", "double": "0", "float": "0", "boolean": "false"}
+# Canonical solutions of the public files that are wrong themselves: each must still fail
+# (so the list cannot go stale), every other one must pass.
+KNOWN_WRONG = {
+    "JavaScript/112": "returns (z, false): the comma operator gives false, not a pair",
+    "JavaScript/155": "evenOddCount(0) is [0, 0]; the test expects [1, 0]",
+}
 _GO_SIGNATURE = re.compile(r"^func\s+\w+\s*\((?:[^()]|\([^()]*\))*\)\s*(.*?)\s*\{\s*$", re.M)
 _GO_NUMBERS = re.compile(r"^(u?int\d*|float\d+|byte|rune|uintptr|complex\d+)$")
 
@@ -102,9 +108,13 @@ def check(sandbox, rows: list[dict]) -> list:
     not_passing = {
         task: (r.status.value, (r.compile_output + r.stderr_tail + r.stdout_tail)[-300:])
         for task, r in zip(ids, passed, strict=True)
-        if not r.passed
+        if not r.passed and task not in KNOWN_WRONG
     }
     assert not_passing == {}
+    wrong_but_passing = [
+        t for t, r in zip(ids, passed, strict=True) if t in KNOWN_WRONG and r.passed
+    ]
+    assert wrong_but_passing == []
     assert [task for task, r in zip(ids, failed, strict=True) if r.passed] == []
     assert all(r.status is not Status.SANDBOX_ERROR for r in failed)
     return failed
@@ -134,9 +144,10 @@ def _external(name: str) -> Path:
 
 
 @pytest.fixture(scope="module", params=[*SHARED, *EXTERNAL])
-def rows(request, shared_data):
+def rows(request):
     language = request.param
     if language in SHARED:
+        shared_data = request.getfixturevalue("shared_data")
         path = shared_data / "humaneval-x" / f"{SHARED[language]}.jsonl.gz"
     else:
         path = _external(EXTERNAL[language])
