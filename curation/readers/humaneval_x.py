@@ -9,10 +9,12 @@ code is ``prompt + canonical_solution`` and the test becomes the problem's harne
 mutants of the solution reuse the same harness.
 
 Go rows also carry ``test_setup`` (``package main`` and the imports of ``testing`` and
-testify): Go wants the package clause and every import before any declaration, so the
-setup opens the solution code (``test_setup + prompt + body``) and the sandbox builds the
-file with ``go test``. JavaScript's ``console.assert`` only prints; the sandbox's node
-runner makes a failed assert fail the run.
+testify) and ``import``: Go wants the package clause and every import before any
+declaration, and rejects unused or repeated imports, so the solution code opens with
+``package main`` and one import block of exactly the packages the code and its test name
+(see :func:`go_imports`); the sandbox builds the file with ``go test``. JavaScript's
+``console.assert`` only prints; the sandbox's node runner makes a failed assert fail the
+run.
 """
 
 from __future__ import annotations
@@ -55,12 +57,47 @@ def harness_for(language: str, test: str, entry_point: str | None) -> str:
     return test
 
 
+# Standard packages a Go solution may use without its row importing them (the reference
+# harness adds the same ones when the code mentions them).
+GO_STANDARD_PACKAGES = (
+    "math",
+    "strings",
+    "fmt",
+    "strconv",
+    "time",
+    "bytes",
+    "regexp",
+    "sort",
+    "math/rand",
+    "crypto/md5",
+)
+_GO_IMPORT_PATH = re.compile(r'"([\w./-]+)"')
+
+
+def go_imports(row: dict[str, Any], code: str) -> list[str]:
+    """The packages a Go program needs: those of the row's setup and import, and the
+    standard ones above, each kept only when the code (with the test) names it — Go rejects
+    both an unused import and one imported twice."""
+    declared = _GO_IMPORT_PATH.findall((row.get("test_setup") or "") + (row.get("import") or ""))
+    chosen: dict[str, str] = {}
+    for path in [*declared, *GO_STANDARD_PACKAGES]:
+        name = path.rsplit("/", 1)[-1]
+        if name not in chosen and re.search(rf"\b{re.escape(name)}\.", code):
+            chosen[name] = path
+    return list(chosen.values())
+
+
 def solution_code(language: str, row: dict[str, Any], body: str) -> str:
     """The solution code of a row with ``body`` after the prompt (the canonical solution,
-    or a variant of it): Go's ``test_setup`` comes first."""
-    setup = (row.get("test_setup") or "") if language == "Go" else ""
-    opening = f"{setup.rstrip()}\n\n" if setup.strip() else ""
-    return opening + row["prompt"] + body
+    or a variant of it). Go's comes after ``package main`` and one import block of what
+    the code and its test use (the prompt's own import block is dropped)."""
+    if language != "Go":
+        return row["prompt"] + body
+    prompt = row["prompt"].replace(row.get("import") or "\0", "", 1)
+    imports = go_imports(row, prompt + body + "\n" + row.get("test", ""))
+    block = "".join(f'    "{path}"\n' for path in imports)
+    opening = "package main\n\n" + (f"import (\n{block})\n" if block else "")
+    return opening + prompt.lstrip("\n") + body
 
 
 def humaneval_x_records(row: dict[str, Any], where: str) -> tuple[Problem, Solution]:
