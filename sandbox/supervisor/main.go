@@ -125,6 +125,9 @@ type supervisor struct {
 	writable []string
 	// sealed is the work dir after compilation (relative path -> file); nil before.
 	sealed map[string]file
+	// ran says a process ran since the work dir was written or restored: only then does
+	// a fresh exec need to wipe and restore (an interpreted program's first test does not).
+	ran bool
 	// caches holds build caches by path (restored for compilations only).
 	caches map[string]map[string]file
 	// children receives SIGCHLD: a job (or anything left in our namespace) ended.
@@ -316,6 +319,24 @@ func (s *supervisor) seal(name string) (any, error) {
 		return nil, err
 	}
 	s.sealed = files
+	if !s.ran {
+		// Nothing ran since the files were written: they are the sealed state once they
+		// are read-only (and the supervisor's, where it is not the job's uid).
+		for relative, content := range files {
+			path := filepath.Join(workdir, relative)
+			if err := os.Chmod(path, content.mode&^0o222); err != nil {
+				return nil, err
+			}
+			if s.runUID >= 0 {
+				if err := os.Lchown(path, os.Getuid(), os.Getgid()); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := os.Chmod(workdir, 0o755); err != nil {
+			return nil, err
+		}
+	}
 	return map[string]any{"files": len(files)}, nil
 }
 
@@ -407,6 +428,7 @@ func (s *supervisor) write(name string, files map[string]string) (any, error) {
 	}
 	s.wipe()
 	s.sealed = nil
+	s.ran = false
 	if err := os.Mkdir(workdir, 0o700); err != nil {
 		return nil, err
 	}
@@ -451,10 +473,10 @@ func (s *supervisor) execute(req *request) (any, error) {
 	if len(req.Argv) == 0 {
 		return nil, errors.New("exec needs a non-empty argv")
 	}
-	if req.Fresh {
-		if s.sealed == nil {
-			return nil, errors.New("a fresh exec needs a sealed work dir")
-		}
+	if req.Fresh && s.sealed == nil {
+		return nil, errors.New("a fresh exec needs a sealed work dir")
+	}
+	if req.Fresh && s.ran {
 		s.wipe()
 		if err := s.restore(workdir, s.sealed, true); err != nil {
 			return nil, err
@@ -524,6 +546,7 @@ func (s *supervisor) execute(req *request) (any, error) {
 		attr.Sys.Credential = &syscall.Credential{Uid: id, Gid: id, Groups: []uint32{}}
 	}
 	started := time.Now()
+	s.ran = true
 	pid, err := syscall.ForkExec(executable, args, attr)
 	outW.Close()
 	errW.Close()
