@@ -271,3 +271,18 @@ def test_unicode_and_nul_bytes_in_source_and_stdin(sandbox):
     nul_in_source = Program("C", '#include <stdio.h>\n/* \x00 ✓ */\nint main(void){puts("ok");}\n')
     compiled = sandbox.run(nul_in_source, [TestCase("", "ok\n")], limits=SHORT)
     assert compiled.status is Status.OK
+
+
+def test_the_go_build_cache_is_never_on_disk_while_a_program_runs(sandbox):
+    # The compiler's cache is kept between programs (a cold build costs seconds), but a
+    # program could poison it: it exists for compilations only.
+    lister = Program(
+        "Go",
+        'package main\nimport (\n\t"fmt"\n\t"os"\n)\n'
+        'func main() {\n\tentries, _ := os.ReadDir("/tmp")\n'
+        "\tfor _, e := range entries {\n\t\tfmt.Println(e.Name())\n\t}\n}\n",
+    )
+    for _ in range(2):  # the second build uses the cache the first one filled
+        result = sandbox.run(lister, limits=BOMB_LIMITS)
+        assert result.status is Status.OK, result.compile_output
+        assert [name.startswith("job") for name in result.stdout_tail.split()] == [True]
