@@ -72,6 +72,7 @@ GO_STANDARD_PACKAGES = (
     "crypto/md5",
 )
 _GO_IMPORT_PATH = re.compile(r'"([\w./-]+)"')
+_GO_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 def go_imports(row: dict[str, Any], code: str) -> list[str]:
@@ -79,10 +80,11 @@ def go_imports(row: dict[str, Any], code: str) -> list[str]:
     standard ones above, each kept only when the code (with the test) names it — Go rejects
     both an unused import and one imported twice."""
     declared = _GO_IMPORT_PATH.findall((row.get("test_setup") or "") + (row.get("import") or ""))
+    code = _GO_COMMENT.sub(" ", code)  # "a list of strings." in a doc comment is no use
     chosen: dict[str, str] = {}
     for path in [*declared, *GO_STANDARD_PACKAGES]:
         name = path.rsplit("/", 1)[-1]
-        if name not in chosen and re.search(rf"\b{re.escape(name)}\.", code):
+        if name not in chosen and re.search(rf"\b{re.escape(name)}\.[A-Za-z_]", code):
             chosen[name] = path
     return list(chosen.values())
 

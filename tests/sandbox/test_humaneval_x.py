@@ -36,6 +36,10 @@ KNOWN_WRONG = {
     "JavaScript/112": "returns (z, false): the comma operator gives false, not a pair",
     "JavaScript/155": "evenOddCount(0) is [0, 0]; the test expects [1, 0]",
 }
+# Canonical solutions whose verdict depends on chance: excluded from both checks.
+FLAKY = {
+    "Go/95": "returns early on the second key, so map iteration order decides the answer",
+}
 _GO_SIGNATURE = re.compile(r"^func\s+\w+\s*\((?:[^()]|\([^()]*\))*\)\s*(.*?)\s*\{\s*$", re.M)
 _GO_NUMBERS = re.compile(r"^(u?int\d*|float\d+|byte|rune|uintptr|complex\d+)$")
 
@@ -108,7 +112,7 @@ def check(sandbox, rows: list[dict]) -> list:
     not_passing = {
         task: (r.status.value, (r.compile_output + r.stderr_tail + r.stdout_tail)[-300:])
         for task, r in zip(ids, passed, strict=True)
-        if not r.passed and task not in KNOWN_WRONG
+        if not r.passed and task not in KNOWN_WRONG and task not in FLAKY
     }
     assert not_passing == {}
     wrong_but_passing = [
