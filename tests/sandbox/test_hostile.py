@@ -202,7 +202,9 @@ def test_without_namespaces_the_process_backend_refuses_unless_told_the_risk():
 
 def test_memory_bomb_is_memory_limit(sandbox):
     bomb = py("chunks = []\nwhile True:\n    chunks.append(bytearray(16 << 20))\n")
-    result = sandbox.run(bomb, limits=SHORT)
+    # A generous deadline: on a loaded machine the bomb may get little CPU, and it is the
+    # memory limit, not the clock, that must stop it.
+    result = sandbox.run(bomb, limits=Limits(time_s=30.0, memory_mb=256, compile_time_s=3.0))
     assert result.status is Status.MEMORY_LIMIT
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from curation.readers.humaneval_x import humaneval_x_records, solution_code
 from curation.readers.tables import iter_rows
-from sandbox import Job, Status
+from sandbox import Job, Limits, Status
 
 SHARED = {"Python": "python", "Cpp": "cpp", "Java": "java"}
 EXTERNAL = {"JavaScript": "js", "Go": "go"}
@@ -93,6 +93,11 @@ def test_wrong_bodies_are_well_formed():
     assert wrong_body("JavaScript", "const f = (x) => {\n") == "  return null;\n}\n"
 
 
+# A worker's first Go build compiles the standard library and testify into its empty build
+# cache (~15 s of CPU); on a loaded machine that can take minutes of wall time.
+LIMITS = Limits(time_s=10.0, memory_mb=512, compile_time_s=300.0)
+
+
 def jobs_for(rows: list[dict]) -> tuple[list[str], list[Job], list[Job]]:
     """Task ids, the canonical program of each row, and its wrong-body program."""
     ids, good, bad = [], [], []
@@ -100,8 +105,8 @@ def jobs_for(rows: list[dict]) -> tuple[list[str], list[Job], list[Job]]:
         problem, solution = humaneval_x_records(row, f"row {index}")
         wrong = solution_code(problem.language, row, wrong_body(problem.language, row["prompt"]))
         ids.append(problem.id)
-        good.append(Job(problem.program(solution.code)))
-        bad.append(Job(problem.program(wrong)))
+        good.append(Job(problem.program(solution.code), limits=LIMITS))
+        bad.append(Job(problem.program(wrong), limits=LIMITS))
     return ids, good, bad
 
 
@@ -132,8 +137,9 @@ def test_own_javascript_and_go_rows_pass_and_their_wrong_bodies_fail(sandbox):
     assert all(r.status is Status.RUNTIME_ERROR for r in javascript)
     assert all("Assertion failed" in r.stderr_tail for r in javascript)
     go = [r for row, r in zip(rows, failed, strict=True) if row["task_id"][0] == "G"]
-    # Go/0's wrong body leaves "strings" unused: a compile error; Go/1's fails its test.
-    assert [r.status for r in go] == [Status.COMPILE_ERROR, Status.RUNTIME_ERROR]
+    # Go/0's wrong body no longer uses "strings": its import goes too, and the test fails.
+    assert [r.status for r in go] == [Status.RUNTIME_ERROR, Status.RUNTIME_ERROR]
+    assert "--- FAIL: TestCountCapitalized" in go[0].stdout_tail
     assert "--- FAIL: TestRunningMax" in go[1].stdout_tail
 
 
