@@ -20,7 +20,8 @@
 // because it must run in any image: the official JDK and Mono images have no python3, an
 // Alpine image has no glibc, and the offline host image has only what is bind-mounted.
 //
-// Limits: a job's wall-clock deadline is enforced here, and its memory and process count
+// Limits: a job's deadline is enforced here (wall clock, moved on while a loaded host
+// starves the job of CPU, up to 4x the limit), and its memory and process count
 // by the worker's cgroup. The limits that are the same for every job (no core files, a file
 // size cap) are set once on the supervisor and inherited. Only where the worker has no cgroup
 // does a job need per-job rlimits (address space, processes, CPU time); it is then started
@@ -58,6 +59,12 @@ const (
 	// process that escaped the job's group (outside a PID namespace) keeps the pipes open.
 	drainGrace    = 20 * time.Millisecond
 	prSetDumpable = 4
+	// starvedWallFactor caps how far past its time limit (in wall time) a job that got
+	// under half of its CPU time may run: a loaded host must not turn a correct, slow
+	// program into a TIMEOUT, nor a sleeping one run for ever.
+	starvedWallFactor = 4
+	// clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on every Linux ABI.
+	clockTicks = 100
 	// RLIMIT_NPROC is missing from package syscall; 6 on every Linux architecture but
 	// alpha, mips and sparc.
 	rlimitNproc = 6
@@ -720,6 +727,33 @@ func reap(pid int, block bool) (waited, bool) {
 	}
 }
 
+// jobCPU is the CPU time the job's process has used (its waited-for children included).
+func jobCPU(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	text := string(data)
+	fields := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
+	// After the command: state is field 3, utime..cstime are fields 14-17 (1-based).
+	if len(fields) < 15 {
+		return 0
+	}
+	var ticks int64
+	for _, field := range fields[11:15] {
+		value, _ := strconv.ParseInt(field, 10, 64)
+		ticks += value
+	}
+	return time.Duration(ticks) * time.Second / clockTicks
+}
+
+func minDuration(a, b time.Duration) time.Duration {
+	if a < b {
+		return a
+	}
+	return b
+}
+
 // watch waits for the job to end, its deadline or its output cap, whichever comes first.
 // The job's end arrives as SIGCHLD rather than through a goroutine blocked in wait4: a
 // blocked system call keeps the Go runtime's monitor thread polling every few microseconds
@@ -740,6 +774,15 @@ func (s *supervisor) watch(pid int, started time.Time, outR, errR *os.File, req 
 		case <-s.children:
 			end, ended = reap(pid, false)
 		case <-deadline.C:
+			// A job starved of CPU by a loaded machine has not had its time: the deadline
+			// moves on by what it has not used, up to starvedWallFactor x the limit.
+			limit := time.Duration(req.TimeS * float64(time.Second))
+			used := jobCPU(pid)
+			elapsed := time.Since(started)
+			if used < limit/2 && elapsed < starvedWallFactor*limit {
+				deadline.Reset(minDuration(limit-used, starvedWallFactor*limit-elapsed))
+				continue
+			}
 			timedOut = true
 		case <-out.over:
 			outputLimited = true
