@@ -37,8 +37,10 @@ lint:
 	$(PY) -m ruff format .
 	gofmt -w sandbox/supervisor
 
-# Every HumanEval-X problem (C++, Java, Python), canonical and broken, in both backends:
-# the full sandbox conformance run that `make test` samples to stay in CI's budget.
+# Every HumanEval-X problem (C++, Go, Java, JavaScript, Python), canonical and broken, in
+# both backends: the full sandbox conformance run that `make test` samples to stay in CI's
+# budget. C++/Java/Python come from shared/data; the JavaScript and Go files (CodeGeeX's
+# humaneval_js/go.jsonl.gz) from CODEPREF_HUMANEVAL_X_DIR, skipped with the reason if unset.
 conformance: install system
 	CODEPREF_FULL_CONFORMANCE=1 $(PY) -m pytest -n 2 -q tests/sandbox/test_humaneval_x.py
 

@@ -8,13 +8,21 @@
    solution on a fixed input) run 10 times; the coefficient of variation of its
    instruction counts against that of its CPU time. The process backend counts
    instructions under valgrind, so that side runs ~50x slower per run.
+3. Test-retest of the labels: the pipeline on the bundled samples three times (1, 2 and 2
+   workers); the Functional_Correctness pairs must be identical and the
+   Runtime/Memory pairs must agree on >= 99% (a pair counts as agreeing when every run
+   emitted it; the figure is pairs in all runs / pairs in any run). Exits 1 below that.
 
-    .venv/bin/python benchmarks/execution_pairs.py [--no-peer] [--repeats 5]
+    .venv/bin/python benchmarks/execution_pairs.py [--no-peer] [--repeats 5] [--retest-only]
+
+``CODEPREF_SHARED_DATA`` names the reference data folder when it is not ``../shared/data``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import statistics
 import sys
 import tempfile
@@ -28,11 +36,16 @@ REPO = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on sys.path, and its sandbox.py benchmark would
 # shadow the sandbox package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-HUMANEVAL_PYTHON = REPO.parent / "shared" / "data" / "humaneval-x" / "python.jsonl.gz"
+SHARED_DATA = Path(os.environ.get("CODEPREF_SHARED_DATA", REPO.parent / "shared" / "data"))
+HUMANEVAL_PYTHON = SHARED_DATA / "humaneval-x" / "python.jsonl.gz"
+RETEST_WORKERS = (1, 2, 2)
+RETEST_AGREEMENT = 0.99
 console = Console(width=140)
 
 
-def pipeline_run(name: str, source: str, workers: int, repeats: int, mutants: bool) -> dict:
+def pipeline_run(
+    name: str, source: str, workers: int, repeats: int, mutants: bool, keep_pairs: bool = False
+) -> dict:
     from curation.steps.execution.execute import ExecutionConfig
     from curation.steps.execution.mutate import MutationConfig
     from curation.steps.pairs.executions import PairingConfig
@@ -53,6 +66,7 @@ def pipeline_run(name: str, source: str, workers: int, repeats: int, mutants: bo
             MutationConfig(max_mutants=4) if mutants else None,
         )
         seconds = time.perf_counter() - start
+        labels = emitted_pairs(Path(folder)) if keep_pairs else set()
     # First runs, plus the repeats of passing solutions.
     runs = summary["solutions"] + (repeats - 1) * summary["executions_by_status"].get("OK", 0)
     return {
@@ -64,7 +78,47 @@ def pipeline_run(name: str, source: str, workers: int, repeats: int, mutants: bo
         "by_aspect": summary["pairs_by_aspect"],
         "seconds": seconds,
         "pairs_per_minute": 60 * summary["pairs"] / seconds,
+        "labels": labels,
     }
+
+
+def emitted_pairs(folder: Path) -> set[tuple[str, str, str]]:
+    """(aspect, chosen, rejected) of every pair written, the code by its digest."""
+    import pyarrow.parquet as pq
+
+    def digest(code: str) -> str:
+        return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+    found = set()
+    for path in sorted(folder.rglob("*.parquet")):
+        if "pairs" not in path.parts:
+            continue
+        table = pq.read_table(path, columns=["aspect", "chosen", "rejected"]).to_pylist()
+        found |= {(r["aspect"], digest(r["chosen"]), digest(r["rejected"])) for r in table}
+    return found
+
+
+def retest(repeats: int) -> dict:
+    """Three pipeline runs on the samples: FC identical, Runtime/Memory agreement."""
+    runs = [
+        pipeline_run("retest", "samples", workers, repeats, mutants=False, keep_pairs=True)
+        for workers in RETEST_WORKERS
+    ]
+    labels = [run["labels"] for run in runs]
+    result = {"runs": runs}
+    for group, aspects in (
+        ("correctness", {"Functional_Correctness"}),
+        ("efficiency", {"Runtime_Efficiency", "Memory_Efficiency"}),
+    ):
+        chosen = [{p for p in run if p[0] in aspects} for run in labels]
+        union, common = set.union(*chosen), set.intersection(*chosen)
+        result[group] = {
+            "per_run": [len(c) for c in chosen],
+            "union": len(union),
+            "common": len(common),
+            "agreement": len(common) / len(union) if union else 1.0,
+        }
+    return result
 
 
 def coefficient_of_variation(values: list[float]) -> float:
@@ -97,7 +151,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="runs of passing solutions")
     parser.add_argument("--no-peer", action="store_true", help="skip the 1-worker peer run")
+    parser.add_argument("--retest-only", action="store_true", help="only the test-retest part")
     args = parser.parse_args()
+    if not args.retest_only:
+        throughput(args)
+    if not print_retest(retest(args.repeats)):
+        sys.exit(1)
+
+
+def print_retest(measured: dict) -> bool:
+    table = Table(title="test-retest: bundled samples, 3 runs (1, 2, 2 workers)")
+    for column in ("labels", "pairs per run", "in any run", "in every run", "agreement"):
+        table.add_column(column)
+    for name in ("correctness", "efficiency"):
+        row = measured[name]
+        table.add_row(
+            "Functional_Correctness" if name == "correctness" else "Runtime + Memory",
+            " / ".join(map(str, row["per_run"])),
+            str(row["union"]),
+            str(row["common"]),
+            f"{100 * row['agreement']:.1f}%",
+        )
+    console.print(table)
+    correct = measured["correctness"]["agreement"] == 1.0
+    stable = measured["efficiency"]["agreement"] >= RETEST_AGREEMENT
+    console.print(
+        f"FC labels identical: {correct}; Runtime/Memory agreement "
+        f"{100 * measured['efficiency']['agreement']:.1f}% (needs >= {100 * RETEST_AGREEMENT:.0f}%)"
+    )
+    return correct and stable
+
+
+def throughput(args: argparse.Namespace) -> None:
 
     rows = [pipeline_run("bundled samples", "samples", 2, args.repeats, mutants=False)]
     if HUMANEVAL_PYTHON.is_file():

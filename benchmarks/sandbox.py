@@ -8,7 +8,10 @@ One run, one table. The workload is the 164 HumanEval-X Python canonical program
 - the codepref process backend (namespaces + cgroups on the host).
 
 Then executions/s per language for a hello world (compile + run) on the Docker backend,
-and p50/p99 job latency. Target: Docker >= 0.8x the naive harness while fully isolated.
+and p50/p99 job latency. Both backends give every program and every test a clean state
+(every writable place emptied, the build restored read-only). Targets: Docker >= 0.85x and
+process >= 0.8x the naive harness while fully isolated. ``CODEPREF_SHARED_DATA`` names
+the reference data folder when it is not ``../shared/data``.
 
     python benchmarks/sandbox.py [--workers 2] [--hello 12] [--skip-process]
 """
@@ -16,6 +19,7 @@ and p50/p99 job latency. Target: Docker >= 0.8x the naive harness while fully is
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -38,7 +42,8 @@ from curation.readers import read_humaneval_x
 from sandbox import DockerSandbox, Job, ProcessSandbox, Program, TestCase
 from sandbox.runners import HELLO_WORLD, PATH
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "humaneval-x"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DATA = Path(os.environ.get("CODEPREF_SHARED_DATA", SHARED)) / "humaneval-x"
 
 
 def python_programs() -> list[str]:

@@ -111,6 +111,15 @@ class Cgroup:
         name = "memory.max_usage_in_bytes" if self.version == 1 else "memory.peak"
         return _read_int(self.memory / name)
 
+    def file_cache_bytes(self) -> int:
+        """Page cache of files (not tmpfs) charged to this cgroup. A job that is the first to
+        read a toolchain file from disk is charged for its cache (node's binary is ~100 MB),
+        which is not the program's memory; the caller subtracts its growth from the peak."""
+        stat = self.memory / "memory.stat"
+        if self.version == 1:
+            return _counter(stat, "cache") - _counter(stat, "shmem")
+        return _counter(stat, "file") - _counter(stat, "shmem")
+
     def oom_kills(self) -> int:
         if self.version == 1:
             return _counter(self.memory / "memory.oom_control", "oom_kill")
@@ -127,7 +136,13 @@ class Cgroup:
             resting = self.usage_bytes()
             self.set_memory_limit(resting + limit_bytes)
             if pids is not None and self.pids is not None:
-                running = len((self.pids / "cgroup.procs").read_text().split())
+                # Tasks, not processes: the supervisor's threads count against pids.max.
+                current = self.pids / "pids.current"
+                running = (
+                    _read_int(current)
+                    if current.exists()
+                    else len((self.pids / "cgroup.procs").read_text().split())
+                )
                 (self.pids / "pids.max").write_text(str(running + pids))
         except OSError:
             return None

@@ -16,6 +16,7 @@ from rich.table import Table
 from curation.languages import LANGUAGE_NAMES, language_for_path, normalize_language
 
 from .api import HARNESS, Limits, Program, RunResult, Status, TestCase
+from .backends.process import UnisolatedError
 from .factory import open_sandbox
 from .runners import HELLO_WORLD
 from .supervisor_binary import SupervisorBuildError, supervisor_binary
@@ -89,6 +90,14 @@ def run(
     time_s: Annotated[float, typer.Option("--time", help="Time limit per test, s.")] = 5.0,
     memory_mb: Annotated[int, typer.Option("--memory", help="Memory limit, MiB.")] = 512,
     as_json: Annotated[bool, typer.Option("--json", help="Print the RunResult as JSON.")] = False,
+    unsafe_no_isolation: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-no-isolation",
+            help="Where the kernel refuses namespaces, run the process backend anyway: the "
+            "program then runs as you, can read and write your files and reach the network.",
+        ),
+    ] = False,
 ) -> None:
     """Compile FILE once and run it on each test (or once, harness style); exit 1 unless OK."""
     source = file.read_text(encoding="utf-8")
@@ -103,7 +112,14 @@ def run(
         cases = [HARNESS]
     logging.basicConfig(level=logging.WARNING)
     limits = Limits(time_s=time_s, memory_mb=memory_mb)
-    with open_sandbox(backend, workers=1, limits=limits) as sandbox:
+    try:
+        sandbox = open_sandbox(
+            backend, workers=1, limits=limits, allow_unisolated=unsafe_no_isolation
+        )
+    except UnisolatedError as error:
+        typer.secho(f"REFUSED: {error}", fg="red", bold=True, err=True)
+        raise typer.Exit(2) from None
+    with sandbox:
         _announce(sandbox)
         result = sandbox.run(Program(language, source), cases)
     if as_json:

@@ -18,10 +18,12 @@ def open_sandbox(backend: str = "auto", **config: Any) -> WorkerPool:
     ``auto`` is Docker when an engine answers and its images are usable (the official
     images when all are present, else the offline host image, built if missing), else the
     process backend. The fallback is logged as a warning: the process backend isolates
-    with namespaces on the host, which is weaker than a container.
+    with namespaces on the host, which is weaker than a container. Where the kernel refuses
+    namespaces the process backend raises ``UnisolatedError`` unless ``allow_unisolated``.
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown sandbox backend {backend!r}; expected one of {BACKENDS}")
+    allow_unisolated = config.pop("allow_unisolated", False)
     if backend in ("auto", "docker"):
         from .backends.docker import DockerSandbox, DockerUnavailableError
 
@@ -34,4 +36,5 @@ def open_sandbox(backend: str = "auto", **config: Any) -> WorkerPool:
     from .backends.process import ProcessSandbox
 
     docker_only = {"images", "client", "cpus", "container_memory_mb", "container_pids"}
-    return ProcessSandbox(**{k: v for k, v in config.items() if k not in docker_only})
+    process_config = {k: v for k, v in config.items() if k not in docker_only}
+    return ProcessSandbox(**process_config, allow_unisolated=allow_unisolated)

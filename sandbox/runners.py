@@ -38,10 +38,17 @@ class Runner:
     extension: str
     run: tuple[str, ...]
     compile: tuple[str, ...] | None = None
+    # Used instead of ``compile`` when the stem marks a test file (Go's ``*_test.go``).
+    test_compile: tuple[str, ...] | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     memory_markers: tuple[str, ...] = ()
     address_space_limit: bool = True
     stem: Callable[[str], str] = lambda source: "main"
+    # A build cache the compiler keeps between programs: the supervisor restores it for the
+    # compilation only and holds it in memory while programs run.
+    cache: str | None = None
+    # Files written next to every program of the language (a preload module).
+    support: Mapping[str, str] = field(default_factory=dict)
 
     def source_name(self, source: str) -> str:
         return self.stem(source) + self.extension
@@ -52,12 +59,15 @@ class Runner:
             parts = PurePosixPath(name).parts
             if not parts or PurePosixPath(name).is_absolute() or ".." in parts:
                 raise ValueError(f"extra file {name!r} must be a relative path inside the work dir")
-        return {**program.files, self.source_name(program.source): program.source}
+        return {**self.support, **program.files, self.source_name(program.source): program.source}
 
     def compile_argv(self, source: str) -> list[str] | None:
-        if self.compile is None:
+        argv = self.compile
+        if self.test_compile is not None and self.stem(source).endswith("_test"):
+            argv = self.test_compile
+        if argv is None:
             return None
-        return self._expand(self.compile, source)
+        return self._expand(argv, source)
 
     def run_argv(self, source: str) -> list[str]:
         return self._expand(self.run, source)
@@ -103,6 +113,37 @@ def java_class_name(source: str) -> str:
 
 
 _NATIVE_OOM = ("std::bad_alloc", "Cannot allocate memory", "out of memory")
+_GO_TEST = re.compile(r"^func\s+Test\w*\s*\(\s*\w+\s+\*testing\.T\s*\)", re.MULTILINE)
+
+
+def go_file_stem(source: str) -> str:
+    """``main_test`` for a Go test file (HumanEval-X's ``func TestX(t *testing.T)``, which
+    only ``go test`` runs), else ``main``."""
+    return "main_test" if _GO_TEST.search(source) else "main"
+
+
+# node's console.assert only prints on failure and the process still exits 0: preloaded,
+# this makes a failed assert fail the run, with node's own message on stderr.
+NODE_ASSERT_PRELOAD = """\
+"use strict";
+const print = console.assert.bind(console);
+let failed = false;
+console.assert = (value, ...message) => {
+  if (!value) {
+    failed = true;
+    print(value, ...message);
+  }
+};
+process.on("exit", () => {
+  if (failed) process.exitCode = 1;
+});
+"""
+# HumanEval-X's reference harness installs the js-md5 package from npm for one problem;
+# offline, node's own crypto gives the same digest.
+NODE_JS_MD5 = """\
+"use strict";
+module.exports = (text) => require("crypto").createHash("md5").update(text).digest("hex");
+"""
 
 RUNNERS: dict[str, Runner] = {
     runner.language: runner
@@ -143,10 +184,13 @@ RUNNERS: dict[str, Runner] = {
             language="Go",
             extension=".go",
             compile=("go", "build", "-o", "main", "{src}"),
+            # A test file (HumanEval-X) is built by go test into a binary that runs its
+            # tests and exits 1 when one fails.
+            test_compile=("go", "test", "-c", "-o", "main", "{src}"),
             run=("./main",),
             # GOPATH mode over the distribution's packages (testify lives there); the
-            # build cache sits in the sandbox tmpfs and is shared by the jobs of one
-            # worker; nothing is ever downloaded.
+            # build cache is kept by the supervisor for the compilations of one worker
+            # and is never on disk while a program runs; nothing is ever downloaded.
             env={
                 "GO111MODULE": "off",
                 "GOPATH": "/usr/share/gocode",
@@ -158,6 +202,8 @@ RUNNERS: dict[str, Runner] = {
             },
             memory_markers=("runtime: out of memory", "fatal error: out of memory"),
             address_space_limit=False,
+            stem=go_file_stem,
+            cache="/tmp/.gocache",
         ),
         Runner(
             language="Java",
@@ -191,7 +237,11 @@ RUNNERS: dict[str, Runner] = {
         Runner(
             language="JavaScript",
             extension=".js",
-            run=("node", "{src}"),
+            run=("node", "--require", "./codepref-assert.js", "{src}"),
+            support={
+                "codepref-assert.js": NODE_ASSERT_PRELOAD,
+                "node_modules/js-md5/index.js": NODE_JS_MD5,
+            },
             memory_markers=("heap out of memory", "Allocation failed"),
             address_space_limit=False,
         ),

@@ -24,6 +24,7 @@ MIB = 1 << 20
 COMPILE_MEMORY_MB = 2048
 COMPILE_OUTPUT_BYTES = 1 << 20
 CHANNEL_GRACE_S = 15.0
+SUPERVISOR_PIDS = 64
 VALGRIND_SLOWDOWN = 100.0
 _RESOURCE_VERDICTS = {Status.TIMEOUT, Status.MEMORY_LIMIT, Status.OUTPUT_LIMIT}
 
@@ -136,6 +137,10 @@ class Worker:
         self._home = written["dir"]
         return self._compile_and_test(runner, program, tests, limits, comparison, workdir)
 
+    def writable_dirs(self) -> list[str]:
+        """The directories the supervisor empties before every job and every test."""
+        return self.channel.request({"op": "writable"}, CHANNEL_GRACE_S)["dirs"]
+
     def _compile_and_test(
         self,
         runner: Runner,
@@ -158,6 +163,7 @@ class Worker:
                 memory_mb=max(COMPILE_MEMORY_MB, limits.memory_mb),
                 output_bytes=COMPILE_OUTPUT_BYTES,
                 pids=max(limits.pids, 256),
+                cache=runner.cache,
             )
             compile_s = seen["wall_s"]
             compile_output = tail(seen["stderr"] + seen["stdout"])
@@ -165,6 +171,8 @@ class Worker:
                 if seen["timed_out"]:
                     compile_output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
                 return self._result(Status.COMPILE_ERROR, (), compile_s, compile_output)
+        # The build (or the source) is what every test starts from, and all it starts from.
+        self.channel.request({"op": "seal", "dir": workdir}, CHANNEL_GRACE_S)
         outcomes: list[TestOutcome] = []
         for test in tests:
             outcome = self._run_test(runner, program, test, limits, comparison, workdir)
@@ -206,6 +214,7 @@ class Worker:
             memory_mb=limits.memory_mb,
             output_bytes=limits.output_kb * 1024,
             pids=limits.pids,
+            fresh=True,
         )
         status = classify(
             Observation(
@@ -232,6 +241,7 @@ class Worker:
                 output_bytes=limits.output_kb * 1024,
                 pids=limits.pids,
                 count_instructions=True,
+                fresh=True,
             )
             instructions = counted.get("instructions")
         return TestOutcome(
@@ -257,13 +267,22 @@ class Worker:
         output_bytes: int,
         pids: int,
         count_instructions: bool = False,
+        cache: str | None = None,
+        fresh: bool = False,
     ) -> dict:
-        """Run one process in the supervisor, measured by the cgroup where we can arm it."""
-        resting = oom_before = None
+        """Run one process in the supervisor, measured by the cgroup where we can arm it.
+
+        ``fresh`` (every test) starts it from the sealed work dir with every writable place
+        emptied; ``cache`` (a compiler's build cache) is there for this process only."""
+        resting = oom_before = cache_before = None
         if self.cgroup is not None:
-            resting = self.cgroup.arm(memory_mb * MIB, pids)
+            # The pids limit of the job is its RLIMIT_NPROC (the worker's uid is its own);
+            # the cgroup's is a backstop with headroom for the supervisor's own threads, so
+            # a fork bomb never starves the Go runtime of the thread it may need.
+            resting = self.cgroup.arm(memory_mb * MIB, pids + SUPERVISOR_PIDS)
             if resting is not None:
                 oom_before = self.cgroup.oom_kills()
+                cache_before = self.cgroup.file_cache_bytes()
         request = {
             "op": "exec",
             "dir": workdir,
@@ -273,18 +292,24 @@ class Worker:
             "time_s": time_s,
             "output_bytes": output_bytes,
             "count_instructions": count_instructions,
+            "nproc": pids,
         }
-        if resting is None:
-            # No cgroup we can arm: rlimits are the only limits left.
-            request["nproc"] = pids
-            if runner.address_space_limit:
-                request["address_space_bytes"] = memory_mb * MIB
+        if cache is not None:
+            request["cache"] = cache
+        if fresh:
+            request["fresh"] = True
+        if resting is None and runner.address_space_limit:
+            # No cgroup we can arm: RLIMIT_AS is the only memory limit left.
+            request["address_space_bytes"] = memory_mb * MIB
         seen = self.channel.request(request, time_s + CHANNEL_GRACE_S)
         seen["oom_killed"] = False
         seen["peak_memory_kb"] = seen["maxrss_kb"]
         if self.cgroup is not None and resting is not None:
             try:
-                seen["peak_memory_kb"] = max(0, self.cgroup.peak_bytes() - resting) // 1024
+                # Page cache of files read for the first time (the runtime's own binary
+                # on a cold machine) is charged here but is not the program's memory.
+                cached = max(0, self.cgroup.file_cache_bytes() - (cache_before or 0))
+                seen["peak_memory_kb"] = max(0, self.cgroup.peak_bytes() - resting - cached) // 1024
                 seen["oom_killed"] = self.cgroup.oom_kills() > (oom_before or 0)
             except OSError:
                 pass

@@ -2,9 +2,19 @@
 
 A HumanEval-X program is ``prompt + canonical_solution + test``: the prompt opens the
 function (with its docstring), the canonical solution closes it, and the test holds the
-checks (C++: ``main``; Java: ``public class Main``; Python: ``def check(f)``, which we
-call on the entry point). Here the solution code is ``prompt + canonical_solution`` and the
-test becomes the problem's harness, so mutants of the solution reuse the same harness.
+checks (C++: ``main``; Java: ``public class Main``; JavaScript: ``const testF = () =>
+{ console.assert(...) }`` then ``testF()``; Python: ``def check(f)``, which we call on the
+entry point; Go: ``func TestF(t *testing.T)`` with testify's ``assert``). Here the solution
+code is ``prompt + canonical_solution`` and the test becomes the problem's harness, so
+mutants of the solution reuse the same harness.
+
+Go rows also carry ``test_setup`` (``package main`` and the imports of ``testing`` and
+testify) and ``import``: Go wants the package clause and every import before any
+declaration, and rejects unused or repeated imports, so the solution code opens with
+``package main`` and one import block of exactly the packages the code and its test name
+(see :func:`go_imports`); the sandbox builds the file with ``go test``. JavaScript's
+``console.assert`` only prints; the sandbox's node runner makes a failed assert fail the
+run.
 """
 
 from __future__ import annotations
@@ -47,6 +57,51 @@ def harness_for(language: str, test: str, entry_point: str | None) -> str:
     return test
 
 
+# Standard packages a Go solution may use without its row importing them (the reference
+# harness adds the same ones when the code mentions them).
+GO_STANDARD_PACKAGES = (
+    "math",
+    "strings",
+    "fmt",
+    "strconv",
+    "time",
+    "bytes",
+    "regexp",
+    "sort",
+    "math/rand",
+    "crypto/md5",
+)
+_GO_IMPORT_PATH = re.compile(r'"([\w./-]+)"')
+_GO_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def go_imports(row: dict[str, Any], code: str) -> list[str]:
+    """The packages a Go program needs: those of the row's setup and import, and the
+    standard ones above, each kept only when the code (with the test) names it — Go rejects
+    both an unused import and one imported twice."""
+    declared = _GO_IMPORT_PATH.findall((row.get("test_setup") or "") + (row.get("import") or ""))
+    code = _GO_COMMENT.sub(" ", code)  # "a list of strings." in a doc comment is no use
+    chosen: dict[str, str] = {}
+    for path in [*declared, *GO_STANDARD_PACKAGES]:
+        name = path.rsplit("/", 1)[-1]
+        if name not in chosen and re.search(rf"\b{re.escape(name)}\.[A-Za-z_]", code):
+            chosen[name] = path
+    return list(chosen.values())
+
+
+def solution_code(language: str, row: dict[str, Any], body: str) -> str:
+    """The solution code of a row with ``body`` after the prompt (the canonical solution,
+    or a variant of it). Go's comes after ``package main`` and one import block of what
+    the code and its test use (the prompt's own import block is dropped)."""
+    if language != "Go":
+        return row["prompt"] + body
+    prompt = row["prompt"].replace(row.get("import") or "\0", "", 1)
+    imports = go_imports(row, prompt + body + "\n" + row.get("test", ""))
+    block = "".join(f'    "{path}"\n' for path in imports)
+    opening = "package main\n\n" + (f"import (\n{block})\n" if block else "")
+    return opening + prompt.lstrip("\n") + body
+
+
 def humaneval_x_records(row: dict[str, Any], where: str) -> tuple[Problem, Solution]:
     """The problem and its canonical (reference) solution for one HumanEval-X row."""
     missing = [key for key in ("task_id", "prompt", "canonical_solution", "test") if key not in row]
@@ -61,6 +116,8 @@ def humaneval_x_records(row: dict[str, Any], where: str) -> tuple[Problem, Solut
     entry_point = python_entry_point(prompt) if language == "Python" else None
     if language == "Python" and entry_point is None:
         raise TableReadError(f"{where}: no function definition in the prompt of {task_id}")
+    if language == "Go" and "package " not in (row.get("test_setup") or ""):
+        raise TableReadError(f"{where}: Go row {task_id} has no test_setup with a package clause")
     problem = Problem(
         id=task_id,
         source=SOURCE,
@@ -74,7 +131,7 @@ def humaneval_x_records(row: dict[str, Any], where: str) -> tuple[Problem, Solut
         id=f"{task_id}/canonical",
         problem_id=task_id,
         language=language,
-        code=prompt + row["canonical_solution"],
+        code=solution_code(language, row, row["canonical_solution"]),
         origin="reference",
     )
     return problem, solution

@@ -39,7 +39,7 @@ from ..pool import WorkerPool
 from ..runners import PATH
 from ..supervisor_binary import supervisor_binary
 from ..worker import Channel, Worker, WorkerError
-from .process import NOBODY
+from .process import WORKER_NUMBERS, worker_uid
 
 log = logging.getLogger(__name__)
 
@@ -171,20 +171,27 @@ class DockerSandbox(WorkerPool):
     def _key(self, language: str) -> str:
         return self.images.for_language(language).name
 
-    def container_config(self, image: str, channel_dir: str) -> dict[str, Any]:
+    def container_config(
+        self, image: str, channel_dir: str, uid: int | None = None
+    ) -> dict[str, Any]:
         """The hardened container settings (kept in one place so tests can assert them)."""
         spec = self.images.by_name(image)
+        uid = worker_uid(next(WORKER_NUMBERS)) if uid is None else uid
         socket_path = f"{CHANNEL_IN_CONTAINER}/{SOCKET_NAME}"
         return {
             "image": spec.name,
             "command": [SUPERVISOR_IN_CONTAINER, "--connect", socket_path, "/tmp"],
             "tty": False,
-            "user": f"{NOBODY}:{NOBODY}",
+            # A uid of this worker's own (see worker_uid): the job's RLIMIT_NPROC then
+            # counts only this container's tasks.
+            "user": f"{uid}:{uid}",
             "network_mode": "none",
             "read_only": True,
             "tmpfs": {
                 "/tmp": f"rw,exec,nosuid,nodev,size={self.tmpfs_mb}m,mode=1777",
             },
+            # Private IPC: System V objects and POSIX queues die with the container.
+            "ipc_mode": "private",
             "cap_drop": ["ALL"],
             "security_opt": ["no-new-privileges"],
             "pids_limit": self.container_pids,

@@ -2,16 +2,19 @@
 
 Used where no Docker engine answers (or when asked for). Each worker is one supervisor
 started under ``unshare``: a new network namespace (no interface is up, so nothing —
-not even the host's loopback — can be reached), a new PID namespace (the supervisor is
-PID 1 and kills every process left after a job), and a new mount namespace with private
-tmpfs on ``/tmp`` and ``/dev/shm`` (the work dirs; gone with the worker). Jobs run as
-``nobody`` when we are root, so the rest of the file system is read-only to them and
-root-only files are unreadable. As root each worker also gets its own memory+pids cgroup,
+not even the host's loopback — can be reached), new PID and IPC namespaces (the
+supervisor is PID 1 and kills every process left after a job) and a new mount namespace
+whose root is a read-only tmpfs holding only the toolchains (``/usr``, ``/etc`` and the
+library directories, bind-mounted read-only, as in the offline Docker image), a minimal
+``/dev``, and private tmpfs on ``/tmp`` and ``/dev/shm``: nothing on the host is writable
+and no user file (a home, a project) is even visible. As root, jobs run under a uid of the
+worker's own (see :func:`worker_uid`) and each worker gets its own memory+pids cgroup,
 which gives exact peak memory, memory limits and fork-bomb containment.
 
-Without root, ``unshare --user`` gives the same namespaces where the kernel allows it;
-with no namespaces at all the supervisor runs bare under rlimits, and the sandbox says so
-loudly.
+Without root, ``unshare --user`` gives the same namespaces where the kernel allows it.
+Where the kernel refuses namespaces, the sandbox refuses to start unless the caller passes
+``allow_unisolated=True`` (``--unsafe-no-isolation`` on the command line): jobs would then
+run as this user, able to read its files and reach the network.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import tempfile
 
 from ..api import Limits
 from ..cgroups import Cgroup, reap_stale
+from ..images import HOST_MOUNTS
 from ..pool import WorkerPool
 from ..supervisor_binary import supervisor_binary
 from ..worker import Channel, Worker
@@ -34,7 +38,21 @@ from ..worker import Channel, Worker
 log = logging.getLogger(__name__)
 
 NOBODY = 65534
-_WORKER_NUMBERS = itertools.count()  # process-wide: cgroup names must not collide
+WORKER_NUMBERS = itertools.count()  # process-wide: cgroup names must not collide
+# Jobs run under a uid of their worker's own, never shared with another worker on this
+# host: RLIMIT_NPROC counts the tasks of a uid, so only then is it an exact per-worker
+# process limit (a fork bomb in one worker cannot starve the jobs of another).
+JOB_UIDS = range(1 << 20, 1 << 30)
+_WORKERS_PER_PROCESS = 64
+
+
+def worker_uid(number: int) -> int:
+    """The job uid of this process's worker ``number``: unique on the host while both live."""
+    return JOB_UIDS.start + os.getpid() * _WORKERS_PER_PROCESS + number % _WORKERS_PER_PROCESS
+
+
+class UnisolatedError(RuntimeError):
+    """The kernel refuses namespaces and the caller did not accept running without them."""
 
 
 class Isolation(enum.StrEnum):
@@ -45,7 +63,42 @@ class Isolation(enum.StrEnum):
     NONE = "none (rlimits only)"
 
 
-_NAMESPACES = ["--net", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc"]
+_NAMESPACES = ["--net", "--ipc", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc"]
+_DEVICES = ("null", "zero", "full", "random", "urandom")
+
+
+def minimal_root_script(supervisor: str, tmpfs_mb: int) -> str:
+    """The shell run as root of the new namespaces: build the minimal root, pivot into it,
+    and exec the supervisor (opened first, as a cache under /tmp would be hidden)."""
+    lines = [
+        f"exec 3< {shlex.quote(supervisor)}",
+        "set -e",
+        "R=/tmp",
+        'mount -t tmpfs -o size=16m,mode=755 codepref-root "$R"',
+        'cd "$R"',
+    ]
+    for path in HOST_MOUNTS:
+        name = path.lstrip("/")
+        lines.append(
+            f'if [ -L {path} ]; then ln -s "$(readlink {path})" {name}; '
+            f"elif [ -d {path} ]; then mkdir {name} && mount --bind {path} {name} && "
+            f"mount -o remount,bind,ro {name}; fi"
+        )
+    lines += [
+        "mkdir -p tmp dev/shm proc .old",
+        f"mount -t tmpfs -o size={tmpfs_mb}m,mode=1777,nosuid,nodev codepref tmp",
+        "mount -t tmpfs -o size=64m,mode=1777,nosuid,nodev codepref dev/shm",
+        *(f"touch dev/{d} && mount --bind /dev/{d} dev/{d}" for d in _DEVICES),
+        "ln -s /proc/self/fd dev/fd",
+        "mount -t proc -o nosuid,nodev,noexec proc proc",
+        "pivot_root . .old",
+        "umount -l /.old",
+        "rmdir /.old",
+        "mount -o remount,ro /",
+        "cd /tmp",
+        "exec /proc/self/fd/3 /tmp",
+    ]
+    return "\n".join(lines)
 
 
 def detect_isolation() -> Isolation:
@@ -111,6 +164,7 @@ class ProcessSandbox(WorkerPool):
         count_instructions: bool = False,
         tmpfs_mb: int = 1024,
         isolation: Isolation | None = None,
+        allow_unisolated: bool = False,
     ) -> None:
         super().__init__(workers=workers, limits=limits, count_instructions=count_instructions)
         self.tmpfs_mb = tmpfs_mb
@@ -119,10 +173,16 @@ class ProcessSandbox(WorkerPool):
         if self.isolation is Isolation.ROOT:
             reap_stale()
         if self.isolation is Isolation.NONE:
-            log.warning(
-                "process sandbox WITHOUT namespaces: jobs can reach the network and the "
-                "file system of this user; only rlimits apply. Use the docker backend."
+            risk = (
+                "process sandbox WITHOUT namespaces: jobs run as this user, can read and "
+                "write its files and reach the network; only rlimits apply"
             )
+            if not allow_unisolated:
+                raise UnisolatedError(
+                    f"{risk}. The kernel refuses namespaces here: use the docker backend, "
+                    "or accept the risk with --unsafe-no-isolation (allow_unisolated=True)."
+                )
+            log.warning("%s. Use the docker backend.", risk.upper())
 
     @property
     def image(self) -> str:
@@ -130,8 +190,9 @@ class ProcessSandbox(WorkerPool):
 
     def _start_worker(self, key: str) -> Worker:
         cgroup = None
+        number = next(WORKER_NUMBERS)
         if self.isolation is Isolation.ROOT:
-            cgroup = Cgroup.create(f"{os.getpid()}-{next(_WORKER_NUMBERS)}")
+            cgroup = Cgroup.create(f"{os.getpid()}-{number}")
             if cgroup is None:
                 log.warning("process sandbox: no cgroup for a worker; memory is measured by rusage")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
@@ -142,18 +203,11 @@ class ProcessSandbox(WorkerPool):
             workroot = tempfile.mkdtemp(prefix="codepref-sandbox-")
             argv = [str(self.supervisor), workroot]
         else:
-            # The binary is opened before the private tmpfs hides /tmp (a cache may live
-            # there) and executed through that descriptor.
-            mounts = (
-                f"exec 3< {shlex.quote(str(self.supervisor))} && "
-                f"mount -t tmpfs -o size={self.tmpfs_mb}m,mode=1777 codepref /tmp && "
-                "{ mount -t tmpfs -o size=64m,mode=1777 codepref /dev/shm || true; } && "
-                "exec /proc/self/fd/3 /tmp"
-            )
+            script = minimal_root_script(str(self.supervisor), self.tmpfs_mb)
             user = ["--user", "--map-root-user"] if self.isolation is Isolation.USER else []
-            argv = ["unshare", *user, *_NAMESPACES, "sh", "-c", mounts]
+            argv = ["unshare", *user, *_NAMESPACES, "sh", "-c", script]
             if self.isolation is Isolation.ROOT:
-                env["CODEPREF_RUN_UID"] = str(NOBODY)
+                env["CODEPREF_RUN_UID"] = str(worker_uid(number))
         if cgroup is not None:
             # Enter the cgroup before anything forks, so every descendant is inside it.
             enter = " && ".join(f"echo $$ > {shlex.quote(str(p))}" for p in cgroup.procs_files())

@@ -8,11 +8,20 @@
 // group and then every other process in its PID namespace (it is PID 1 there), so a child
 // that ignores SIGTERM, calls setsid or outlives its parent never survives into the next job.
 //
+// Clean state: at start the supervisor lists every place a job can write (each read-write
+// mount of a file system that holds files, and each directory in one that the job's uid may
+// write to, from /proc/self/mountinfo: not a list of known paths) and empties all of them
+// before every program and before every test. After compiling, the work dir is sealed: its
+// files are held in memory and written back, read-only, before each test, so every test of a
+// program starts from the same state with only the build carried over. A build cache (Go's)
+// is restored only for the compiler and held in memory in between, never seen by a program.
+//
 // It is a static Go binary (CGO_ENABLED=0) with no dependency beyond the standard library,
 // because it must run in any image: the official JDK and Mono images have no python3, an
 // Alpine image has no glibc, and the offline host image has only what is bind-mounted.
 //
-// Limits: a job's wall-clock deadline is enforced here, and its memory and process count
+// Limits: a job's deadline is enforced here (wall clock, moved on while a loaded host
+// starves the job of CPU, up to 4x the limit), and its memory and process count
 // by the worker's cgroup. The limits that are the same for every job (no core files, a file
 // size cap) are set once on the supervisor and inherited. Only where the worker has no cgroup
 // does a job need per-job rlimits (address space, processes, CPU time); it is then started
@@ -50,14 +59,29 @@ const (
 	// process that escaped the job's group (outside a PID namespace) keeps the pipes open.
 	drainGrace    = 20 * time.Millisecond
 	prSetDumpable = 4
+	// starvedWallFactor caps how far past its time limit (in wall time) a job that got
+	// under half of its CPU time may run: a loaded host must not turn a correct, slow
+	// program into a TIMEOUT, nor a sleeping one run for ever.
+	starvedWallFactor = 4
+	// clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on every Linux ABI.
+	clockTicks = 100
 	// RLIMIT_NPROC is missing from package syscall; 6 on every Linux architecture but
 	// alpha, mips and sparc.
 	rlimitNproc = 6
 )
 
-// keep lists entries of the work root that survive between programs: the Go build cache
-// is what makes the second Go build in a worker fast.
-var keep = map[string]bool{".gocache": true}
+// pseudoFilesystems hold no files a job could leave behind (or are the kernel's own).
+var pseudoFilesystems = map[string]bool{
+	"proc": true, "sysfs": true, "cgroup": true, "cgroup2": true, "devpts": true,
+	"securityfs": true, "debugfs": true, "tracefs": true, "pstore": true, "bpf": true,
+	"configfs": true, "fusectl": true, "binfmt_misc": true, "autofs": true, "nsfs": true,
+}
+
+// scanLimit bounds the search for job-writable directories inside a read-write mount whose
+// own root the job cannot write (a host root file system has a 1777 /var/tmp).
+const scanLimit = 20000
+
+var errScanLimit = errors.New("scan limit reached")
 
 var callgrindTotal = regexp.MustCompile(`Collected\s*:\s*(\d+)`)
 
@@ -74,6 +98,10 @@ type request struct {
 	AddressSpaceBytes int64             `json:"address_space_bytes"`
 	Nproc             int64             `json:"nproc"`
 	CountInstructions bool              `json:"count_instructions"`
+	// Fresh: empty every writable place and write the sealed work dir back first.
+	Fresh bool `json:"fresh"`
+	// Cache: a build cache directory restored for this exec and collected after it.
+	Cache string `json:"cache"`
 }
 
 // execResult is the answer to an "exec" request.
@@ -89,10 +117,26 @@ type execResult struct {
 	Instructions  *int64  `json:"instructions,omitempty"`
 }
 
+// file is one file of a sealed work dir or of a build cache, held in memory.
+type file struct {
+	mode os.FileMode
+	data []byte
+}
+
 type supervisor struct {
 	root         string
 	runUID       int
+	jobUID       int
 	ownNamespace bool
+	// writable are the directories a job can write into; emptied before every job.
+	writable []string
+	// sealed is the work dir after compilation (relative path -> file); nil before.
+	sealed map[string]file
+	// ran says a process ran since the work dir was written or restored: only then does
+	// a fresh exec need to wipe and restore (an interpreted program's first test does not).
+	ran bool
+	// caches holds build caches by path (restored for compilations only).
+	caches map[string]map[string]file
 	// children receives SIGCHLD: a job (or anything left in our namespace) ended.
 	children chan os.Signal
 }
@@ -105,6 +149,10 @@ func (s *supervisor) handle(req *request) (any, error) {
 		return s.write(req.Dir, req.Files)
 	case "exec":
 		return s.execute(req)
+	case "seal":
+		return s.seal(req.Dir)
+	case "writable":
+		return map[string]any{"dirs": s.writable}, nil
 	}
 	return nil, fmt.Errorf("unknown op %q", req.Op)
 }
@@ -116,19 +164,268 @@ func (s *supervisor) workdir(name string) (string, error) {
 	return filepath.Join(s.root, name), nil
 }
 
-// clean empties the work root before a program is written, so nothing an earlier job
-// planted there (a file, a fifo, a copy of itself) is seen by the next one. Cleaning on the
-// way in instead of after each program saves a round trip per program.
-func (s *supervisor) clean() {
-	entries, err := os.ReadDir(s.root)
+// findWritable lists the directories a job running as uid can write into: the root of each
+// read-write mount of a real file system when the job may write there, else every such
+// directory inside it (searched without crossing into other mounts).
+func findWritable(uid int) []string {
+	data, err := os.ReadFile("/proc/self/mountinfo")
 	if err != nil {
-		return
+		return nil
 	}
-	for _, entry := range entries {
-		if !keep[entry.Name()] {
-			_ = os.RemoveAll(filepath.Join(s.root, entry.Name()))
+	var found []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		dash := -1
+		for i, field := range fields {
+			if field == "-" {
+				dash = i
+				break
+			}
+		}
+		if dash < 6 || dash+1 >= len(fields) {
+			continue
+		}
+		point, options, fstype := unescapeMount(fields[4]), fields[5], fields[dash+1]
+		if pseudoFilesystems[fstype] || !hasOption(options, "rw") || seen[point] {
+			continue
+		}
+		seen[point] = true
+		info, err := os.Stat(point)
+		if err != nil || !info.IsDir() {
+			continue // a file bind-mounted (resolv.conf): the job cannot create entries
+		}
+		if writableBy(info, uid) {
+			found = append(found, point)
+			continue
+		}
+		found = append(found, writableInside(point, info, uid)...)
+	}
+	return found
+}
+
+func unescapeMount(field string) string {
+	return strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`).Replace(field)
+}
+
+func hasOption(options, name string) bool {
+	for _, option := range strings.Split(options, ",") {
+		if option == name {
+			return true
 		}
 	}
+	return false
+}
+
+// writableBy says whether uid may create entries in a directory (owner or other write
+// bit; the job has no supplementary groups and its gid equals its uid).
+func writableBy(info os.FileInfo, uid int) bool {
+	stat, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return false
+	}
+	mode := info.Mode().Perm()
+	switch {
+	case int(stat.Uid) == uid:
+		return mode&0o200 != 0
+	case int(stat.Gid) == uid:
+		return mode&0o020 != 0
+	}
+	return mode&0o002 != 0
+}
+
+func writableInside(point string, top os.FileInfo, uid int) []string {
+	device := top.Sys().(*syscall.Stat_t).Dev
+	var found []string
+	visited := 0
+	_ = filepath.WalkDir(point, func(path string, entry os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if visited++; visited > scanLimit {
+			return errScanLimit
+		}
+		if !entry.IsDir() || path == point {
+			return nil
+		}
+		info, err := entry.Info()
+		if err != nil || info.Sys().(*syscall.Stat_t).Dev != device {
+			return filepath.SkipDir
+		}
+		if writableBy(info, uid) {
+			found = append(found, path)
+			return filepath.SkipDir
+		}
+		return nil
+	})
+	return found
+}
+
+// wipe empties every place a job can write, so nothing an earlier job (or test) planted
+// there — a file, a fifo, a copy of itself — is seen by the next one.
+func (s *supervisor) wipe() {
+	if s.ownNamespace {
+		removeIPC()
+	}
+	for _, dir := range s.writable {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, entry := range entries {
+			_ = os.RemoveAll(filepath.Join(dir, entry.Name()))
+		}
+	}
+}
+
+// sysvObjects names each System V IPC kind, its /proc table and its control system call.
+var sysvObjects = []struct {
+	table   string
+	control uintptr
+}{
+	{"/proc/sysvipc/shm", syscall.SYS_SHMCTL},
+	{"/proc/sysvipc/sem", syscall.SYS_SEMCTL},
+	{"/proc/sysvipc/msg", syscall.SYS_MSGCTL},
+}
+
+// removeIPC removes every System V IPC object of the worker's private IPC namespace: they
+// outlive their creator like files do.
+func removeIPC() {
+	const ipcRmid = 0
+	for _, kind := range sysvObjects {
+		data, err := os.ReadFile(kind.table)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n")[1:] {
+			fields := strings.Fields(line)
+			if len(fields) < 2 {
+				continue
+			}
+			id, err := strconv.Atoi(fields[1])
+			if err != nil {
+				continue
+			}
+			if kind.control == syscall.SYS_SEMCTL {
+				_, _, _ = syscall.Syscall6(kind.control, uintptr(id), 0, ipcRmid, 0, 0, 0)
+			} else {
+				_, _, _ = syscall.Syscall(kind.control, uintptr(id), ipcRmid, 0)
+			}
+		}
+	}
+}
+
+// seal holds the work dir after compilation in memory: each test starts from it.
+func (s *supervisor) seal(name string) (any, error) {
+	workdir, err := s.workdir(name)
+	if err != nil {
+		return nil, err
+	}
+	files, err := collect(workdir, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.sealed = files
+	if !s.ran {
+		// Nothing ran since the files were written: they are the sealed state once they
+		// are read-only (and the supervisor's, where it is not the job's uid).
+		for relative, content := range files {
+			path := filepath.Join(workdir, relative)
+			if err := os.Chmod(path, content.mode&^0o222); err != nil {
+				return nil, err
+			}
+			if s.runUID >= 0 {
+				if err := os.Lchown(path, os.Getuid(), os.Getgid()); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := os.Chmod(workdir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{"files": len(files)}, nil
+}
+
+// collect reads the regular files under dir (those not in known already).
+func collect(dir string, known map[string]file) (map[string]file, error) {
+	files := map[string]file{}
+	err := filepath.WalkDir(dir, func(path string, entry os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !entry.Type().IsRegular() {
+			return nil
+		}
+		relative, _ := filepath.Rel(dir, path)
+		if _, ok := known[relative]; ok {
+			return nil
+		}
+		info, err := entry.Info()
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files[relative] = file{mode: info.Mode().Perm(), data: data}
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return files, nil
+	}
+	return files, err
+}
+
+// restore writes files under dir; with readOnly they lose every write bit and stay owned
+// by the supervisor, else they belong to the job's uid.
+func (s *supervisor) restore(dir string, files map[string]file, readOnly bool) error {
+	if err := s.mkdirForJob(dir); err != nil {
+		return err
+	}
+	for relative, content := range files {
+		path := filepath.Join(dir, relative)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		mode := content.mode
+		if readOnly {
+			mode &^= 0o222
+		}
+		if err := os.WriteFile(path, content.data, mode|0o200); err != nil {
+			return err
+		}
+		if err := os.Chmod(path, mode); err != nil {
+			return err
+		}
+	}
+	if readOnly {
+		return nil
+	}
+	return s.chownForJob(dir)
+}
+
+func (s *supervisor) mkdirForJob(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if s.runUID >= 0 {
+		return os.Lchown(dir, s.runUID, s.runUID)
+	}
+	return nil
+}
+
+func (s *supervisor) chownForJob(dir string) error {
+	if s.runUID < 0 {
+		return nil
+	}
+	return filepath.WalkDir(dir, func(path string, _ os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(path, s.runUID, s.runUID)
+	})
 }
 
 func (s *supervisor) write(name string, files map[string]string) (any, error) {
@@ -136,7 +433,9 @@ func (s *supervisor) write(name string, files map[string]string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.clean()
+	s.wipe()
+	s.sealed = nil
+	s.ran = false
 	if err := os.Mkdir(workdir, 0o700); err != nil {
 		return nil, err
 	}
@@ -152,16 +451,8 @@ func (s *supervisor) write(name string, files map[string]string) (any, error) {
 			return nil, err
 		}
 	}
-	if s.runUID >= 0 {
-		err := filepath.WalkDir(workdir, func(path string, _ os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			return os.Lchown(path, s.runUID, s.runUID)
-		})
-		if err != nil {
-			return nil, err
-		}
+	if err := s.chownForJob(workdir); err != nil {
+		return nil, err
 	}
 	return map[string]any{"dir": workdir}, nil
 }
@@ -188,6 +479,27 @@ func (s *supervisor) execute(req *request) (any, error) {
 	}
 	if len(req.Argv) == 0 {
 		return nil, errors.New("exec needs a non-empty argv")
+	}
+	if req.Fresh && s.sealed == nil {
+		return nil, errors.New("a fresh exec needs a sealed work dir")
+	}
+	if req.Fresh && s.ran {
+		s.wipe()
+		if err := s.restore(workdir, s.sealed, true); err != nil {
+			return nil, err
+		}
+		if err := os.Chmod(workdir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	if req.Cache != "" {
+		if !filepath.IsAbs(req.Cache) {
+			return nil, fmt.Errorf("cache %q is not an absolute path", req.Cache)
+		}
+		if err := s.restore(req.Cache, s.caches[req.Cache], false); err != nil {
+			return nil, err
+		}
+		defer s.keepCache(req.Cache)
 	}
 	argv := append([]string(nil), req.Argv...)
 	callgrindLog := ""
@@ -226,7 +538,7 @@ func (s *supervisor) execute(req *request) (any, error) {
 			"codepref-supervisor", "--limits",
 			strconv.FormatInt(int64(req.TimeS)+1, 10),
 			strconv.FormatInt(req.AddressSpaceBytes, 10),
-			strconv.FormatInt(req.Nproc, 10),
+			strconv.FormatInt(s.nprocLimit(req.Nproc), 10),
 			"--",
 		}, argv...)
 	}
@@ -241,6 +553,7 @@ func (s *supervisor) execute(req *request) (any, error) {
 		attr.Sys.Credential = &syscall.Credential{Uid: id, Gid: id, Groups: []uint32{}}
 	}
 	started := time.Now()
+	s.ran = true
 	pid, err := syscall.ForkExec(executable, args, attr)
 	outW.Close()
 	errW.Close()
@@ -259,6 +572,23 @@ func (s *supervisor) execute(req *request) (any, error) {
 	return result, nil
 }
 
+// keepCache adds what the compiler put in a build cache to the copy in memory; the files on
+// disk go with the next wipe, before any program runs.
+func (s *supervisor) keepCache(dir string) {
+	known := s.caches[dir]
+	if known == nil {
+		known = map[string]file{}
+		s.caches[dir] = known
+	}
+	added, err := collect(dir, known)
+	if err != nil {
+		return
+	}
+	for relative, content := range added {
+		known[relative] = content
+	}
+}
+
 // resolve finds the file a job's argv[0] names: relative paths in the work dir, bare names
 // on the job's PATH; "" when there is none.
 func resolve(name, workdir string, env map[string]string) string {
@@ -273,6 +603,31 @@ func resolve(name, workdir string, env map[string]string) string {
 		path = defaultPath
 	}
 	return lookPath(name, path)
+}
+
+// nprocLimit is the RLIMIT_NPROC that leaves a job nproc processes: the limit counts every
+// task of the job's uid, so when the supervisor shares that uid (Docker) its own threads,
+// plus a few it may start meanwhile, are added. The uid is the worker's own, so no other
+// sandbox's jobs count.
+func (s *supervisor) nprocLimit(nproc int64) int64 {
+	if nproc <= 0 || s.jobUID != os.Getuid() {
+		return nproc
+	}
+	return nproc + int64(ownThreads()) + 8
+}
+
+func ownThreads() int {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "Threads:") {
+			count, _ := strconv.Atoi(strings.TrimSpace(line[len("Threads:"):]))
+			return count
+		}
+	}
+	return 0
 }
 
 // countedInstructions reads the total that callgrind logged, or nil when it logged none.
@@ -372,6 +727,33 @@ func reap(pid int, block bool) (waited, bool) {
 	}
 }
 
+// jobCPU is the CPU time the job's process has used (its waited-for children included).
+func jobCPU(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	text := string(data)
+	fields := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
+	// After the command: state is field 3, utime..cstime are fields 14-17 (1-based).
+	if len(fields) < 15 {
+		return 0
+	}
+	var ticks int64
+	for _, field := range fields[11:15] {
+		value, _ := strconv.ParseInt(field, 10, 64)
+		ticks += value
+	}
+	return time.Duration(ticks) * time.Second / clockTicks
+}
+
+func minDuration(a, b time.Duration) time.Duration {
+	if a < b {
+		return a
+	}
+	return b
+}
+
 // watch waits for the job to end, its deadline or its output cap, whichever comes first.
 // The job's end arrives as SIGCHLD rather than through a goroutine blocked in wait4: a
 // blocked system call keeps the Go runtime's monitor thread polling every few microseconds
@@ -392,6 +774,15 @@ func (s *supervisor) watch(pid int, started time.Time, outR, errR *os.File, req 
 		case <-s.children:
 			end, ended = reap(pid, false)
 		case <-deadline.C:
+			// A job starved of CPU by a loaded machine has not had its time: the deadline
+			// moves on by what it has not used, up to starvedWallFactor x the limit.
+			limit := time.Duration(req.TimeS * float64(time.Second))
+			used := jobCPU(pid)
+			elapsed := time.Since(started)
+			if used < limit/2 && elapsed < starvedWallFactor*limit {
+				deadline.Reset(minDuration(limit-used, starvedWallFactor*limit-elapsed))
+				continue
+			}
 			timedOut = true
 		case <-out.over:
 			outputLimited = true
@@ -630,11 +1021,23 @@ func main() {
 			os.Exit(2)
 		}
 	}
+	jobUID := runUID
+	if jobUID < 0 {
+		jobUID = os.Getuid()
+	}
 	s := &supervisor{
 		root:         root,
 		runUID:       runUID,
+		jobUID:       jobUID,
 		ownNamespace: os.Getpid() == 1,
+		writable:     []string{root},
+		caches:       map[string]map[string]file{},
 		children:     make(chan os.Signal, 1),
+	}
+	if s.ownNamespace {
+		// Only in a namespace of its own (a container, or unshare) is every writable place
+		// the job's alone; bare on a host they are the user's, and only the root is wiped.
+		s.writable = findWritable(jobUID)
 	}
 	signal.Notify(s.children, syscall.SIGCHLD)
 	serve(s, in, out)

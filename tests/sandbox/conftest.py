@@ -3,7 +3,7 @@
 One warm sandbox per backend serves the whole session (that is how they are meant to be
 used, and it keeps the suite fast). After the last test the session checks that nothing
 escaped: no labelled container, no worker cgroup, no process running as the sandbox user
-(``nobody``, which every job runs as in both backends), no file ``nobody`` left in /tmp.
+(a worker's own job uid, see ``worker_uid``), no file of a job uid left in the host /tmp.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import Limits, ProcessSandbox
-from sandbox.backends.process import NOBODY, Isolation, detect_isolation
+from sandbox.backends.process import JOB_UIDS, Isolation, detect_isolation
 from sandbox.cgroups import cgroup_version
 
 SANDBOX_LIMITS = Limits(time_s=10.0, memory_mb=512, compile_time_s=60.0)
@@ -36,13 +36,13 @@ def _docker_client():
     return client
 
 
-def _nobody_tmp_files() -> set[str]:
-    return {p.name for p in Path("/tmp").iterdir() if _owned_by_nobody(p)}
+def _job_tmp_files() -> set[str]:
+    return {p.name for p in Path("/tmp").iterdir() if _owned_by_a_job(p)}
 
 
-def _owned_by_nobody(path: Path) -> bool:
+def _owned_by_a_job(path: Path) -> bool:
     try:
-        return path.lstat().st_uid == NOBODY
+        return path.lstat().st_uid in JOB_UIDS
     except OSError:
         return False
 
@@ -78,7 +78,7 @@ def my_job_processes(client=None) -> list[str]:
         ]
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or not _owned_by_nobody(entry):
+        if not entry.name.isdigit() or not _owned_by_a_job(entry):
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes()
@@ -93,7 +93,7 @@ def my_job_processes(client=None) -> list[str]:
 
 @pytest.fixture(scope="session", autouse=True)
 def no_leaks() -> Iterator[None]:
-    tmp_before = _nobody_tmp_files()
+    tmp_before = _job_tmp_files()
     yield
     client = _docker_client()
     if client is not None:
@@ -107,7 +107,7 @@ def no_leaks() -> Iterator[None]:
         assert mine == [], f"leaked containers: {mine}"
     assert _worker_cgroups() == [], "leaked worker cgroups"
     assert my_job_processes() == [], "leaked sandbox processes"
-    assert _nobody_tmp_files() - tmp_before == set(), "sandbox jobs wrote into the host /tmp"
+    assert _job_tmp_files() - tmp_before == set(), "sandbox jobs wrote into the host /tmp"
 
 
 @pytest.fixture(scope="session")

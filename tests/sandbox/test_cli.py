@@ -98,3 +98,20 @@ def test_supervisor_is_copied_where_asked(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(out)
     assert out.read_bytes() == cached_binary().read_bytes()
+
+
+def test_run_refuses_without_namespaces_unless_the_risk_is_named(adder, tmp_path, monkeypatch):
+    # The kernel here grants namespaces; what a kernel that refuses them looks like is
+    # what detect_isolation answers, so that answer is replaced.
+    from sandbox.backends import process
+
+    monkeypatch.setattr(process, "detect_isolation", lambda: process.Isolation.NONE)
+    stdin = tmp_path / "in.txt"
+    stdin.write_text("1 2\n")
+    argv = ["sandbox", "run", str(adder), "--stdin", str(stdin), "--backend", "process"]
+    refused = runner.invoke(app, argv)
+    assert refused.exit_code == 2
+    assert "REFUSED" in refused.output and "--unsafe-no-isolation" in refused.output
+    allowed = runner.invoke(app, [*argv, "--unsafe-no-isolation"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "3" in allowed.output

@@ -13,6 +13,7 @@ import pytest
 
 from sandbox import Program, Status, TestCase
 from sandbox.backends.docker import LABEL, OWNER_LABEL, reap_orphans
+from sandbox.backends.process import JOB_UIDS
 
 pytestmark = pytest.mark.docker
 
@@ -32,16 +33,18 @@ def test_containers_are_locked_down(docker_sandbox):
         assert host["MemorySwap"] == host["Memory"]  # no swap
         assert "/tmp" in host["Tmpfs"]
         assert host["AutoRemove"] is True
-        assert container.attrs["Config"]["User"] == "65534:65534"
+        uid, _, gid = container.attrs["Config"]["User"].partition(":")
+        assert uid == gid and int(uid) in JOB_UIDS  # the worker's own uid
+        assert host["IpcMode"] == "private"
         mounts = {m["Destination"]: m["RW"] for m in container.attrs["Mounts"]}
         assert mounts and not any(mounts.values())  # every bind mount read-only
 
 
-def test_jobs_run_as_nobody_in_a_read_only_root(docker_sandbox):
+def test_jobs_run_as_a_worker_uid_in_a_read_only_root(docker_sandbox):
     probe = "import os\nprint(os.getuid())\nopen('/probe', 'w')\n"
     result = docker_sandbox.run(Program("Python", probe))
     assert result.status is Status.RUNTIME_ERROR
-    assert result.stdout_tail == "65534\n"
+    assert int(result.stdout_tail) in JOB_UIDS
     assert "Read-only file system" in result.stderr_tail
 
 

@@ -62,3 +62,39 @@ def test_python_harness_calls_check_exactly_once() -> None:
     assert harness_for("Python", bare, "f") == "def check(f):\n    assert f(1)\n\ncheck(f)\n"
     called = bare + "\ncheck(f)"
     assert harness_for("Python", called, "f") == called
+
+
+FIXTURE_ROWS = Path(__file__).parents[2] / "sandbox" / "humaneval_x_js_go.jsonl"
+
+
+def test_javascript_and_go_rows_compose_their_programs() -> None:
+    problems, solutions = read_humaneval_x(FIXTURE_ROWS)
+    assert [p.language for p in problems] == ["JavaScript", "JavaScript", "Go", "Go"]
+    javascript = problems[0].program(solutions[0].code).source
+    assert javascript.startswith("/* Sum of the squares")
+    assert javascript.rstrip().endswith("testSumSquares()")
+    go = problems[2].program(solutions[2].code).source
+    # One package clause, one import block of exactly what the code and the test use.
+    assert go.startswith('package main\n\nimport (\n    "testing"\n')
+    assert go.count("package main") == 1 and go.count("import (") == 1
+    block = go.split("import (\n", 1)[1].split(")", 1)[0].split()
+    assert block == ['"testing"', '"github.com/stretchr/testify/assert"', '"strings"']
+    assert "func TestCountCapitalized(t *testing.T)" in go
+    assert '"strings"' not in problems[3].program(solutions[3].code).source
+
+
+def test_a_go_body_that_no_longer_uses_a_package_drops_its_import() -> None:
+    from curation.readers.humaneval_x import solution_code
+    from curation.readers.tables import iter_rows
+
+    row = list(iter_rows(FIXTURE_ROWS))[2]
+    assert '"strings"' in solution_code("Go", row, row["canonical_solution"])
+    assert '"strings"' not in solution_code("Go", row, "    return 0\n}\n")
+
+
+def test_a_go_row_without_its_test_setup_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "go.jsonl"
+    row = {"task_id": "Go/7", "prompt": "func F() int {\n", "canonical_solution": "", "test": ""}
+    path.write_text(json.dumps(row) + "\n")
+    with pytest.raises(TableReadError, match="row 0: Go row Go/7 has no test_setup"):
+        read_humaneval_x(path)

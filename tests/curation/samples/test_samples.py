@@ -10,7 +10,7 @@ import pytest
 
 from curation.languages import LANGUAGE_NAMES
 from curation.samples import VARIANTS, load_samples
-from sandbox import Job, open_sandbox
+from sandbox import Job, Limits, open_sandbox
 
 
 def test_five_problems_per_language_with_four_variants() -> None:
@@ -40,7 +40,10 @@ def test_every_sample_solution_behaves_as_labelled() -> None:
     jobs = [
         Job(by_id[s.problem_id].program(s.code), by_id[s.problem_id].test_cases) for s in solutions
     ]
-    with open_sandbox("process", workers=2) as sandbox:
+    # Wall-clock deadlines far above the slow solutions' CPU time: on a loaded machine a
+    # slow solution must still finish, since CPU time, not the clock, is what is compared.
+    limits = Limits(time_s=60.0, memory_mb=512, compile_time_s=300.0)
+    with open_sandbox("process", workers=2, limits=limits) as sandbox:
         results = sandbox.run_many(jobs, workers=2, progress=False)
     measured: dict[str, dict[str, tuple[float, int]]] = {}
     failures = []
