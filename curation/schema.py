@@ -79,6 +79,9 @@ PROBLEMS = pa.schema(
         pa.field("entry_point", _str),
         pa.field("limits", LIMITS),
         pa.field("group", _str),
+        # sandbox/checkers.py: exact, whitespace (null), tokens, float:<tol>, program:<Lang>
+        pa.field("checker", _str),
+        pa.field("checker_code", _str),
     ]
 )
 
