@@ -41,5 +41,5 @@ def test_one_problem_per_language_with_all_test_sets_and_limits() -> None:
 def test_a_row_without_description_names_the_row(tmp_path: Path) -> None:
     path = tmp_path / "cc.jsonl"
     path.write_text(json.dumps({"name": "x"}) + "\n")
-    with pytest.raises(TableReadError, match="cc.jsonl, row 0: .*description"):
+    with pytest.raises(TableReadError, match=r"cc.jsonl, row 0: .*description"):
         read_codecontests(path)

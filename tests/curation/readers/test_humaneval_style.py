@@ -14,4 +14,3 @@ def test_humaneval_rows_become_harness_problems_calling_check() -> None:
     # A row without canonical_solution has a problem but no reference.
     assert [s.id for s in found.solutions] == ["Toy/0/canonical"]
     assert found.solutions[0].code.endswith("    return sum(values)\n")
-

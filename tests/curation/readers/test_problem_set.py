@@ -38,4 +38,4 @@ def test_reference_solutions_pass_and_incorrect_ones_fail_in_the_sandbox() -> No
             expected.append((solution.id, solution.kind is None))
     with open_sandbox("process", workers=2) as sandbox:
         results = run_checked(sandbox, jobs, workers=2, progress=False)
-    assert [(sid, r.passed) for (sid, _), r in zip(expected, results)] == expected
+    assert [(sid, r.passed) for (sid, _), r in zip(expected, results, strict=True)] == expected
