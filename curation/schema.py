@@ -116,6 +116,23 @@ EXECUTIONS = pa.schema(
     ]
 )
 
+# Per problem: how well its tests separate known-correct from known-wrong solutions.
+TEST_QUALITY = pa.schema(
+    [
+        pa.field("problem_id", _str, nullable=False),
+        pa.field("language", _str, nullable=False),
+        pa.field("tests", pa.int64(), nullable=False),
+        pa.field("positives", pa.int64(), nullable=False),
+        pa.field("negatives", pa.int64(), nullable=False),
+        pa.field("tpr", pa.float64()),
+        pa.field("tnr", pa.float64()),
+        pa.field("candidates", pa.int64()),
+        pa.field("extraction_failures", pa.int64()),
+        pa.field("pairs", pa.int64()),
+        pa.field("pairs_dropped", pa.int64()),
+    ]
+)
+
 VOTES = pa.struct(
     [("chosen", pa.int64()), ("rejected", pa.int64()), ("tie", pa.int64()), ("error", pa.int64())]
 )
@@ -168,6 +185,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "problems": PROBLEMS,
     "solutions": SOLUTIONS,
     "executions": EXECUTIONS,
+    "test_quality": TEST_QUALITY,
     "judgements": JUDGEMENTS,
     "pairs": PAIRS,
     "crb_pairs": CRB_PAIRS,
