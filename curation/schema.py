@@ -122,6 +122,9 @@ TEST_QUALITY = pa.schema(
         pa.field("problem_id", _str, nullable=False),
         pa.field("language", _str, nullable=False),
         pa.field("tests", pa.int64(), nullable=False),
+        # Model-written inputs kept as tests, and dropped (references failed or disagreed).
+        pa.field("tests_generated", pa.int64()),
+        pa.field("inputs_dropped", pa.int64()),
         pa.field("positives", pa.int64(), nullable=False),
         pa.field("negatives", pa.int64(), nullable=False),
         pa.field("tpr", pa.float64()),

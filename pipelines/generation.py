@@ -24,11 +24,13 @@ from typing import Annotated, Any
 
 import pyarrow.parquet as pq
 import typer
+from datatrove.pipeline.base import PipelineStep
 from rich.console import Console
 from rich.table import Table
 
 from curation.executors import ExecutorConfig, build_executor, run_stages
 from curation.generation.candidates import GenerationConfig
+from curation.generation.test_inputs import TestInputConfig
 from curation.judge.backends import BackendConfig, OpenAIConfig, VLLMConfig
 from curation.judge.requests import Sampling
 from curation.languages import normalize_language
@@ -38,8 +40,9 @@ from curation.steps.execute import ExecuteSolutions, ExecutionConfig
 from curation.steps.execution_documents import ProblemReader
 from curation.steps.execution_tables import ExecutionTablesWriter, summarize
 from curation.steps.generate_candidates import GenerateCandidates
+from curation.steps.generate_tests import GenerateTests
 from curation.steps.pair_executions import PairExecutions, PairingConfig
-from curation.steps.test_quality import MeasureTestQuality, TestQualityWriter
+from curation.steps.test_quality import GenerationTablesWriter, MeasureTestQuality
 from sandbox.checkers import CheckerSpecError
 
 ENV_ENDPOINT = "CODEPREF_JUDGE_URL"
@@ -63,6 +66,10 @@ class GenerationPipelineConfig:
     languages: list[str] | None = None
     limit: int | None = None
     min_tnr: float | None = None
+    # Problems with fewer stdin/stdout tests get ``test_inputs`` model-written inputs
+    # (validated on their trusted solutions); 0 turns it off.
+    min_tests: int = 0
+    test_inputs: int = 10
     execution: ExecutionConfig = field(default_factory=ExecutionConfig)
     pairing: PairingConfig = field(default_factory=PairingConfig)
     executor: ExecutorConfig = field(default_factory=lambda: ExecutorConfig(workers=1))
@@ -116,6 +123,8 @@ def quality_distribution(out: Path) -> dict[str, Any]:
         "candidates": sum(row["candidates"] or 0 for row in rows),
         "extraction_failures": sum(row["extraction_failures"] or 0 for row in rows),
         "pairs_dropped_by_tnr": sum(row["pairs_dropped"] or 0 for row in rows),
+        "tests_generated": sum(row["tests_generated"] or 0 for row in rows),
+        "inputs_dropped": sum(row["inputs_dropped"] or 0 for row in rows),
     }
 
 
@@ -127,13 +136,18 @@ def run_generation(config: GenerationPipelineConfig) -> dict[str, Any]:
         problems = [p for p in problems if p.language in config.languages]
     if config.limit is not None:
         problems = problems[: config.limit]
-    steps = [
-        ProblemReader(problems, found.solutions),
+    steps: list[PipelineStep] = [ProblemReader(problems, found.solutions)]
+    if config.min_tests > 0:
+        inputs = TestInputConfig(
+            backend=config.backend(), min_tests=config.min_tests, count=config.test_inputs
+        )
+        steps.append(GenerateTests(inputs, config.execution, cache_folder=config.out))
+    steps += [
         GenerateCandidates(config.generation(), cache_folder=config.out),
         ExecuteSolutions(config.execution),
         PairExecutions(config.pairing),
         MeasureTestQuality(config.pairing, config.min_tnr),
-        TestQualityWriter(config.out),
+        GenerationTablesWriter(config.out),
         ExecutionTablesWriter(config.out),
     ]
     run_stages([build_executor(steps, config.executor, "generate")], config.executor)
@@ -196,6 +210,10 @@ def generate(
     min_tnr: Annotated[
         float | None, typer.Option("--min-tnr", help="Drop pairs of suites below this TNR.")
     ] = None,
+    min_tests: Annotated[
+        int, typer.Option("--min-tests", help="Top up suites below N tests with LLM inputs.")
+    ] = 0,
+    test_inputs: Annotated[int, typer.Option("--test-inputs", help="Inputs asked for.")] = 10,
     languages: Annotated[
         str | None, typer.Option(help="Only these languages (comma list).")
     ] = None,
@@ -221,6 +239,8 @@ def generate(
             languages=languages.split(",") if languages else None,
             limit=limit,
             min_tnr=min_tnr,
+            min_tests=min_tests,
+            test_inputs=test_inputs,
             execution=ExecutionConfig(backend=sandbox, workers=workers, repeats=repeats),
             pairing=PairingConfig(correctness_margin=margin, max_pairs_per_aspect=max_pairs),
             executor=ExecutorConfig(tasks=tasks, workers=1),

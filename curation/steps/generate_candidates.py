@@ -28,7 +28,7 @@ from curation.steps.execution_documents import problem_of
 CACHE_FILE = "generation-cache.sqlite"
 
 
-def _with_api_key(config: BackendConfig) -> BackendConfig:
+def with_api_key(config: BackendConfig) -> BackendConfig:
     """The key comes from the environment on the node that sends the requests, so that it
     is never part of the step (datatrove saves steps with the run's logs)."""
     if not isinstance(config, OpenAIConfig) or config.api_key is not None:
@@ -52,7 +52,7 @@ class GenerateCandidates(PipelineStep):
         documents = list(data or ())
         problems = [problem_of(document) for document in documents]
         requests = [candidate_request(p, self.config.sampling) for p in problems]
-        backend = make_backend(_with_api_key(self.config.backend))
+        backend = make_backend(with_api_key(self.config.backend))
         cache = None
         if self.cache_folder is not None:
             cache = ResponseCache(Path(self.cache_folder) / CACHE_FILE)

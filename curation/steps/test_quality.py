@@ -24,7 +24,7 @@ from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from curation.readers.records import Problem, Solution
-from curation.schema import TEST_QUALITY, from_rows
+from curation.schema import PROBLEMS, TEST_QUALITY, from_rows
 from curation.steps.execution_documents import executions_of, problem_of, solutions_of
 from curation.steps.execution_records import ExecutionRecord
 from curation.steps.pair_executions import FAILING_STATUSES, PairingConfig
@@ -109,11 +109,11 @@ class MeasureTestQuality(PipelineStep):
             yield document
 
 
-class TestQualityWriter(PipelineStep):
-    """Writes the task's ``test_quality`` rows to ``<out>/test_quality/<rank>.parquet``."""
+class GenerationTablesWriter(PipelineStep):
+    """Writes the task's ``problems`` (with any generated tests) and ``test_quality`` rows
+    to ``<out>/<table>/<rank>.parquet``."""
 
-    __test__ = False  # not a pytest test class, despite its name
-    name = "💾 Test quality"
+    name = "💾 Problems and test quality"
     type = "💽 - WRITER"
 
     def __init__(self, output_dir: str | Path) -> None:
@@ -121,18 +121,22 @@ class TestQualityWriter(PipelineStep):
         self.output_dir = Path(output_dir)
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        rows = []
+        rows: dict[str, list[dict[str, Any]]] = {"problems": [], "test_quality": []}
         for document in data or ():
+            rows["problems"].append(problem_of(document).to_row())
             row = dict(document.metadata.get("test_quality") or {})
             if row:
+                generated = document.metadata.get("test_generation", {})
                 failures = document.metadata.get("generation_failures", {})
                 row["candidates"] = sum(
                     1 for s in document.metadata["solutions"] if s["origin"] == "llm"
                 )
                 row["extraction_failures"] = sum(failures.values())
-                rows.append(row)
+                row["tests_generated"] = generated.get("tests_added", 0)
+                row["inputs_dropped"] = generated.get("inputs", 0) - row["tests_generated"]
+                rows["test_quality"].append(row)
             yield document
-        table = from_rows(rows, TEST_QUALITY, "test_quality")
-        path = self.output_dir / "test_quality" / f"{rank:05d}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path, compression="zstd")
+        for name, schema in (("problems", PROBLEMS), ("test_quality", TEST_QUALITY)):
+            path = self.output_dir / name / f"{rank:05d}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(from_rows(rows[name], schema, name), path, compression="zstd")

@@ -7,11 +7,8 @@ sandbox."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -163,26 +160,9 @@ def write_problems(path: Path, problems: list[dict] | None = None) -> Path:
     return path
 
 
-def _judge_server_module():
-    """The judge tests' loopback server (a conftest cannot be imported by name)."""
-    path = Path(__file__).parents[1] / "curation" / "judge" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("judge_loopback_server", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[object]:
-    module = _judge_server_module()
-    state = module.ServerState()
-    uvicorn_server, thread, port = module.start_server(module.build_app(state))
-    state.url = f"http://127.0.0.1:{port}/v1"
-    state.reply = module.Reply
-    yield state
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+@pytest.fixture
+def server(loopback_llm):
+    return loopback_llm
 
 
 def _scripted(server) -> None:
