@@ -28,6 +28,7 @@ from datatrove.pipeline.base import PipelineStep
 from rich.console import Console
 from rich.table import Table
 
+from curation.assembly.stats import rate_bucket
 from curation.executors import ExecutorConfig, build_executor, run_stages
 from curation.generation.candidates import GenerationConfig
 from curation.generation.test_inputs import TestInputConfig
@@ -110,16 +111,9 @@ def quality_distribution(out: Path) -> dict[str, Any]:
     shards = sorted((out / "test_quality").glob("*.parquet"))
     rows = [row for shard in shards for row in pq.read_table(shard).to_pylist()]
 
-    def bucket(value: float | None) -> str:
-        if value is None:
-            return "none"
-        if value >= 1.0:
-            return "1.0"
-        return f"[{int(value * 10) / 10:.1f}, {int(value * 10) / 10 + 0.1:.1f})"
-
     return {
-        "tnr": dict(sorted(Counter(bucket(row["tnr"]) for row in rows).items())),
-        "tpr": dict(sorted(Counter(bucket(row["tpr"]) for row in rows).items())),
+        "tnr": dict(sorted(Counter(rate_bucket(row["tnr"]) for row in rows).items())),
+        "tpr": dict(sorted(Counter(rate_bucket(row["tpr"]) for row in rows).items())),
         "candidates": sum(row["candidates"] or 0 for row in rows),
         "extraction_failures": sum(row["extraction_failures"] or 0 for row in rows),
         "pairs_dropped_by_tnr": sum(row["pairs_dropped"] or 0 for row in rows),

@@ -10,11 +10,14 @@
 Solutions that did not compile or hit a sandbox error say nothing about the tests and are
 left out of both rates; a rate with no solution to measure it is ``None``. With
 ``min_tnr`` set, the pairs of a problem whose TNR is below it, or unknown, are dropped and
-counted; the row of the ``test_quality`` table records both rates and what was dropped.
+counted; the row of the ``test_quality`` table records both rates and what was dropped,
+and every kept pair's evidence carries its suite's ``test_suite`` (tests, TPR, TNR), from
+which the dataset card reports the distribution.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -104,6 +107,11 @@ class MeasureTestQuality(PipelineStep):
                 row["pairs_dropped"] = len(pairs)
                 pairs = []
             row["pairs"] = len(pairs)
+            suite = {"tests": row["tests"], "tpr": row["tpr"], "tnr": tnr}
+            for pair in pairs:
+                evidence = json.loads(pair["evidence"])
+                evidence["test_suite"] = suite
+                pair["evidence"] = json.dumps(evidence, sort_keys=True)
             document.metadata["pairs"] = pairs
             document.metadata["test_quality"] = row
             yield document

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from curation.assembly import assemble
 from curation.steps.execute import ExecutionConfig
 from curation.steps.pair_executions import PairingConfig
 from pipelines.cli import app
@@ -251,7 +252,15 @@ def test_a_rerun_pays_for_no_request_twice(tmp_path: Path, server) -> None:
 @pytest.mark.slow
 def test_cli_and_run_config_reach_the_same_pipeline(tmp_path: Path, server, monkeypatch) -> None:
     _scripted(server)
-    problems = write_problems(tmp_path / "squares.jsonl", [dict(PROBLEMS[1], languages=["Python"])])
+    # squares has a known-wrong submission (its suite's TNR is measured: 1.0), mean none.
+    wrong = {"language": "Python", "code": "print(0)\n", "correct": False}
+    problems = write_problems(
+        tmp_path / "squares.jsonl",
+        [
+            dict(PROBLEMS[1], languages=["Python"], solutions=[wrong]),
+            dict(PROBLEMS[0], languages=["Python"]),
+        ],
+    )
     monkeypatch.setenv("CODEPREF_JUDGE_URL", server.url)
     monkeypatch.setenv("CODEPREF_JUDGE_API_KEY", "sk-secret-do-not-log")
     out = tmp_path / "cli"
@@ -276,10 +285,16 @@ def test_cli_and_run_config_reach_the_same_pipeline(tmp_path: Path, server, monk
     )
     assert result.exit_code == 0, result.output
     assert server.headers[-1]["authorization"] == "Bearer sk-secret-do-not-log"
-    # No known-wrong solutions: the TNR is unknown and the gate drops every pair.
+    # mean has no known-wrong solution: its TNR is unknown and the gate drops its pairs.
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["pairs"] == 0 and summary["generation"]["pairs_dropped_by_tnr"] == 4
-    assert summary["generation"]["tnr"] == {"none": 1}
+    assert summary["generation"]["tnr"] == {"1.0": 1, "none": 1}
+    assert summary["generation"]["pairs_dropped_by_tnr"] == 4
+    pairs = _read(out, "pairs")
+    assert {json.loads(p["evidence"])["problem_id"] for p in pairs} == {"squares/Python"}
+    assert all(json.loads(p["evidence"])["test_suite"]["tnr"] == 1.0 for p in pairs)
+    # The dataset card reports the distribution of suite TNR over the pairs.
+    card = assemble([out / "pairs"], tmp_path / "dataset").path / "README.md"
+    assert f"| 1.0 | {len(pairs)} |" in card.read_text()
     for path in out.rglob("*"):
         if path.is_file() and path.suffix != ".sqlite":
             assert b"sk-secret-do-not-log" not in path.read_bytes(), path
@@ -292,6 +307,6 @@ def test_cli_and_run_config_reach_the_same_pipeline(tmp_path: Path, server, monk
     name, spec, loaded = load_pipeline(config)
     assert name == "generation" and loaded.n == 7 and loaded.execution.backend == "process"
     summary = spec.run(loaded)
-    assert summary["pairs_by_aspect"] == {"Functional_Correctness": 4}
+    assert summary["pairs_by_aspect"] == {"Functional_Correctness": 8}
     bad = CliRunner().invoke(app, ["generate", str(problems), "--layout", "apps"])
     assert bad.exit_code == 2 and "layout must be one of" in bad.output

@@ -50,8 +50,11 @@ def test_tpr_and_tnr_count_only_solutions_of_known_correctness() -> None:
 def test_pairs_of_suites_below_min_tnr_are_dropped_and_counted(min_tnr, kept) -> None:
     document = problem_document(PROBLEM, SOLUTIONS)
     document.metadata["executions"] = [record(s.id).to_row() for s in SOLUTIONS]
-    document.metadata["pairs"] = [{"id": "x"}, {"id": "y"}]
+    document.metadata["pairs"] = [{"id": i, "evidence": '{"problem_id": "p"}'} for i in "xy"]
     [out] = list(MeasureTestQuality(PairingConfig(), min_tnr).run([document]))
     assert len(out.metadata["pairs"]) == kept
     assert out.metadata["test_quality"]["pairs"] == kept
     assert out.metadata["test_quality"]["pairs_dropped"] == 2 - kept
+    for pair in out.metadata["pairs"]:
+        suite = json.loads(pair["evidence"])["test_suite"]
+        assert suite == {"tests": 1, "tpr": 0.5, "tnr": pytest.approx(2 / 3)}
