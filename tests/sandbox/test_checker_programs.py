@@ -24,7 +24,7 @@ def py(code: str) -> Program:
 
 
 @pytest.mark.slow
-def test_checker_program_accepts_any_order_and_rejects_wrong_answers(process_sandbox) -> None:
+def test_checker_program_accepts_any_order_and_rejects_wrong_answers(sandbox) -> None:
     tests = tuple(Case(t.stdin, t.expected_stdout, SORTED_CHECKER) for t in TESTS)
     jobs = [
         Job(py("print(*sorted(map(int, input().split())))"), tests),
@@ -35,7 +35,7 @@ def test_checker_program_accepts_any_order_and_rejects_wrong_answers(process_san
         # A plain whitespace job in the same batch is not touched.
         Job(py("print(*sorted(map(int, input().split())))"), TESTS),
     ]
-    results = run_checked(process_sandbox, jobs, workers=2, progress=False)
+    results = run_checked(sandbox, jobs, workers=2, progress=False)
     assert [r.status for r in results] == [
         Status.OK,
         Status.OK,
@@ -60,10 +60,10 @@ def test_a_checker_that_does_not_compile_passes_nothing(process_sandbox) -> None
 
 
 @pytest.mark.slow
-def test_float_and_token_checkers_in_a_real_run(process_sandbox) -> None:
+def test_float_and_token_checkers_in_a_real_run(sandbox) -> None:
     close = Case("", "2.25\n", FloatChecker(1e-6))
     lines = Case("", "1 2 3\n", TokensChecker())
-    results = process_sandbox.run_many(
+    results = sandbox.run_many(
         [
             Job(py("print('2.2500000001')"), (close,)),
             Job(py("print('2.2501')"), (close,)),
