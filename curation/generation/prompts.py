@@ -1,4 +1,4 @@
-"""The candidate-generation prompt (``templates/candidate.j2``, our own wording).
+"""The generation prompts (``templates/``, our own wording): candidates and test inputs.
 
 It states the language and the I/O contract the sandbox will hold the code to: a
 stdin/stdout program judged by the problem's checker, or a definition that a harness
@@ -12,7 +12,7 @@ from functools import cache
 
 import jinja2
 
-from curation.judge.prompts import FENCE_TAGS, LANGUAGE_DISPLAY, RenderedPrompt
+from curation.judge.prompts import FENCE_TAGS, LANGUAGE_DISPLAY, RenderedPrompt, fence
 from curation.readers.records import Problem
 from sandbox.checkers import FloatChecker, TokensChecker, parse_checker
 
@@ -21,13 +21,20 @@ TEMPLATE = "candidate"
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("curation.generation", "templates"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
     )
+    env.filters["fenced"] = fence
+    return env
+
+
+def _render(name: str, variables: dict[str, object]) -> RenderedPrompt:
+    module = _environment().get_template(f"{name}.j2").make_module(variables)
+    return RenderedPrompt(system=str(module.system).strip(), user=str(module).strip() + "\n")
 
 
 def _checker_note(problem: Problem) -> str:
@@ -41,8 +48,8 @@ def _checker_note(problem: Problem) -> str:
 
 def candidate_prompt(problem: Problem) -> RenderedPrompt:
     """The prompt that asks for one solution of ``problem`` in its language."""
-    template = _environment().get_template(f"{TEMPLATE}.j2")
-    module = template.make_module(
+    return _render(
+        TEMPLATE,
         {
             "prompt": problem.prompt.strip(),
             "stdio": not problem.is_harness,
@@ -50,6 +57,17 @@ def candidate_prompt(problem: Problem) -> RenderedPrompt:
             "checker_note": "" if problem.is_harness else _checker_note(problem),
             "language_name": LANGUAGE_DISPLAY[problem.language],
             "fence_tag": FENCE_TAGS[problem.language],
-        }
+        },
     )
-    return RenderedPrompt(system=str(module.system).strip(), user=str(module).strip() + "\n")
+
+
+def inputs_prompt(problem: Problem, count: int, examples: int = 3) -> RenderedPrompt:
+    """The prompt that asks for ``count`` new literal inputs, showing a few existing ones."""
+    return _render(
+        "test_inputs",
+        {
+            "prompt": problem.prompt.strip(),
+            "count": count,
+            "examples": [case.stdin for case in problem.tests[:examples]],
+        },
+    )

@@ -21,12 +21,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
-import jinja2
-
+from curation.generation.prompts import inputs_prompt
 from curation.judge.backends import BackendConfig, OpenAIConfig
-from curation.judge.prompts import RenderedPrompt, fence
 from curation.judge.requests import ChatRequest, Sampling
 from curation.readers.records import Problem, Solution
 from sandbox.api import Job, RunResult, TestCase
@@ -34,7 +31,6 @@ from sandbox.checkers import ProgramChecker, WhitespaceChecker, parse_checker
 from sandbox.verdicts import TAIL_CHARS
 
 _INPUT_BLOCK = re.compile(r"^[ \t]*(`{3,})[ \t]*input[ \t]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
-_EXAMPLES = 3
 
 
 @dataclass(frozen=True)
@@ -51,33 +47,9 @@ class TestInputConfig:
     )
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("curation.generation", "templates"),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
-    env.filters["fenced"] = fence
-    return env
-
-
 def input_request(problem: Problem, config: TestInputConfig) -> ChatRequest:
-    module = (
-        _environment()
-        .get_template("test_inputs.j2")
-        .make_module(
-            {
-                "prompt": problem.prompt.strip(),
-                "count": config.count,
-                "examples": [case.stdin for case in problem.tests[:_EXAMPLES]],
-            }
-        )
-    )
-    rendered = RenderedPrompt(system=str(module.system).strip(), user=str(module).strip() + "\n")
-    return ChatRequest.from_messages(rendered.messages(), config.sampling)
+    prompt = inputs_prompt(problem, config.count)
+    return ChatRequest.from_messages(prompt.messages(), config.sampling)
 
 
 def parse_inputs(answer: str | None) -> list[str]:
