@@ -310,3 +310,22 @@ def test_cli_and_run_config_reach_the_same_pipeline(tmp_path: Path, server, monk
     assert summary["pairs_by_aspect"] == {"Functional_Correctness": 8}
     bad = CliRunner().invoke(app, ["generate", str(problems), "--layout", "apps"])
     assert bad.exit_code == 2 and "layout must be one of" in bad.output
+
+
+def test_engines_and_endpoint_fallback(tmp_path: Path, monkeypatch) -> None:
+    from curation.judge.backends import OpenAIConfig, VLLMBackend, VLLMConfig, make_backend
+
+    base = {"problems": tmp_path / "p.jsonl", "out": tmp_path / "out", "model": "m"}
+    vllm = GenerationPipelineConfig(**base, engine="vllm").backend()
+    # The offline engine goes through the judge's backend abstraction (vllm imported late).
+    assert vllm == VLLMConfig(model="m") and isinstance(make_backend(vllm), VLLMBackend)
+    monkeypatch.delenv("CODEPREF_JUDGE_URL", raising=False)
+    with pytest.raises(ValueError, match="CODEPREF_JUDGE_URL"):
+        GenerationPipelineConfig(**base).backend()
+    monkeypatch.setenv("CODEPREF_JUDGE_URL", "http://127.0.0.1:9")
+    openai = GenerationPipelineConfig(**base, n=3, seed=5).generation()
+    assert openai.backend == OpenAIConfig(base_url="http://127.0.0.1:9/v1", model="m")
+    assert (openai.sampling.n, openai.sampling.seed) == (3, 5)
+    for bad, message in [({"engine": "tgi"}, "engine must be"), ({"layout": "apps"}, "layout")]:
+        with pytest.raises(ValueError, match=message):
+            GenerationPipelineConfig(**base, **bad)
