@@ -15,6 +15,7 @@ runs, never taken as an option, so it cannot reach the saved config or logs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections import Counter
@@ -71,6 +72,8 @@ class GenerationPipelineConfig:
     # (validated on their trusted solutions); 0 turns it off.
     min_tests: int = 0
     test_inputs: int = 10
+    # Pairs are between sampled candidates; True also pairs the set's own solutions.
+    pair_references: bool = False
     execution: ExecutionConfig = field(default_factory=ExecutionConfig)
     pairing: PairingConfig = field(default_factory=PairingConfig)
     executor: ExecutorConfig = field(default_factory=lambda: ExecutorConfig(workers=1))
@@ -130,6 +133,9 @@ def run_generation(config: GenerationPipelineConfig) -> dict[str, Any]:
         problems = [p for p in problems if p.language in config.languages]
     if config.limit is not None:
         problems = problems[: config.limit]
+    pairing = config.pairing
+    if not config.pair_references:
+        pairing = dataclasses.replace(pairing, only_origins=("llm",))
     steps: list[PipelineStep] = [ProblemReader(problems, found.solutions)]
     if config.min_tests > 0:
         inputs = TestInputConfig(
@@ -139,7 +145,7 @@ def run_generation(config: GenerationPipelineConfig) -> dict[str, Any]:
     steps += [
         GenerateCandidates(config.generation(), cache_folder=config.out),
         ExecuteSolutions(config.execution),
-        PairExecutions(config.pairing),
+        PairExecutions(pairing),
         MeasureTestQuality(config.pairing, config.min_tnr),
         GenerationTablesWriter(config.out),
         ExecutionTablesWriter(config.out),

@@ -63,6 +63,9 @@ class PairingConfig:
     # at least one. A number: the chosen side's pass rate exceeds the rejected side's by
     # at least this much (both ran; the rejected side failed a test).
     correctness_margin: float | None = None
+    # Only solutions of these origins are paired (empty: all); the generation pipeline
+    # pairs its ``llm`` candidates and keeps references for measuring the tests.
+    only_origins: tuple[str, ...] = ()
     splits: SplitFractions = field(default_factory=SplitFractions)
     seed: int = 0
 
@@ -287,7 +290,11 @@ def pair_problem(
 ) -> list[dict[str, Any]]:
     """The ``pairs`` rows of one problem, capped per aspect (strongest pairs first)."""
     by_id = {record.solution_id: record for record in executions}
-    candidates = [(s, by_id[s.id]) for s in solutions if s.id in by_id]
+    candidates = [
+        (s, by_id[s.id])
+        for s in solutions
+        if s.id in by_id and (not config.only_origins or s.origin in config.only_origins)
+    ]
     split = split_for_group(f"group:{problem.split_group}", config.splits, config.seed)
     rows: list[dict[str, Any]] = []
     for aspect, pairs in (

@@ -252,7 +252,8 @@ def test_a_rerun_pays_for_no_request_twice(tmp_path: Path, server) -> None:
 @pytest.mark.slow
 def test_cli_and_run_config_reach_the_same_pipeline(tmp_path: Path, server, monkeypatch) -> None:
     _scripted(server)
-    # squares has a known-wrong submission (its suite's TNR is measured: 1.0), mean none.
+    # squares has a known-wrong submission (its suite's TNR is measured: 1.0; it is not
+    # a candidate, so it is in no pair), mean none.
     wrong = {"language": "Python", "code": "print(0)\n", "correct": False}
     problems = write_problems(
         tmp_path / "squares.jsonl",
@@ -292,6 +293,7 @@ def test_cli_and_run_config_reach_the_same_pipeline(tmp_path: Path, server, monk
     pairs = _read(out, "pairs")
     assert {json.loads(p["evidence"])["problem_id"] for p in pairs} == {"squares/Python"}
     assert all(json.loads(p["evidence"])["test_suite"]["tnr"] == 1.0 for p in pairs)
+    assert all(p["rejected"] in wrong_codes() for p in pairs)
     # The dataset card reports the distribution of suite TNR over the pairs.
     card = assemble([out / "pairs"], tmp_path / "dataset").path / "README.md"
     assert f"| 1.0 | {len(pairs)} |" in card.read_text()
