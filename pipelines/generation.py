@@ -43,6 +43,7 @@ from curation.steps.execution_documents import ProblemReader
 from curation.steps.execution_tables import ExecutionTablesWriter, summarize
 from curation.steps.generate_candidates import GenerateCandidates
 from curation.steps.generate_tests import GenerateTests
+from curation.steps.mutate import MutateSolutions, MutationConfig
 from curation.steps.pair_executions import PairExecutions, PairingConfig
 from curation.steps.test_quality import GenerationTablesWriter, MeasureTestQuality
 from sandbox.checkers import CheckerSpecError
@@ -74,6 +75,10 @@ class GenerationPipelineConfig:
     test_inputs: int = 10
     # Pairs are between sampled candidates; True also pairs the set's own solutions.
     pair_references: bool = False
+    # Mutants of the trusted solutions, run as known-wrong solutions so that every problem
+    # with a reference gets a measured TNR (its mutation score); never paired.
+    mutants: bool = False
+    mutation: MutationConfig = field(default_factory=MutationConfig)
     execution: ExecutionConfig = field(default_factory=ExecutionConfig)
     pairing: PairingConfig = field(default_factory=PairingConfig)
     executor: ExecutorConfig = field(default_factory=lambda: ExecutorConfig(workers=1))
@@ -142,6 +147,8 @@ def run_generation(config: GenerationPipelineConfig) -> dict[str, Any]:
             backend=config.backend(), min_tests=config.min_tests, count=config.test_inputs
         )
         steps.append(GenerateTests(inputs, config.execution, cache_folder=config.out))
+    if config.mutants:
+        steps.append(MutateSolutions(config.mutation))
     steps += [
         GenerateCandidates(config.generation(), cache_folder=config.out),
         ExecuteSolutions(config.execution),
@@ -152,8 +159,9 @@ def run_generation(config: GenerationPipelineConfig) -> dict[str, Any]:
     ]
     run_stages([build_executor(steps, config.executor, "generate")], config.executor)
     summary = summarize(config.out, problems=len(problems))
-    summary.pop("mutants", None)
-    summary.pop("mutants_by_operator", None)
+    if not config.mutants:
+        summary.pop("mutants", None)
+        summary.pop("mutants_by_operator", None)
     summary["dropped_by_reader"] = dict(found.dropped)
     summary["generation"] = quality_distribution(config.out)
     (config.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -214,6 +222,9 @@ def generate(
         int, typer.Option("--min-tests", help="Top up suites below N tests with LLM inputs.")
     ] = 0,
     test_inputs: Annotated[int, typer.Option("--test-inputs", help="Inputs asked for.")] = 10,
+    mutants: Annotated[
+        bool, typer.Option("--mutants", help="Measure TNR on mutants of trusted solutions.")
+    ] = False,
     languages: Annotated[
         str | None, typer.Option(help="Only these languages (comma list).")
     ] = None,
@@ -241,6 +252,7 @@ def generate(
             min_tnr=min_tnr,
             min_tests=min_tests,
             test_inputs=test_inputs,
+            mutants=mutants,
             execution=ExecutionConfig(backend=sandbox, workers=workers, repeats=repeats),
             pairing=PairingConfig(correctness_margin=margin, max_pairs_per_aspect=max_pairs),
             executor=ExecutorConfig(tasks=tasks, workers=1),

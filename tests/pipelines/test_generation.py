@@ -331,3 +331,24 @@ def test_engines_and_endpoint_fallback(tmp_path: Path, monkeypatch) -> None:
     for bad, message in [({"engine": "tgi"}, "engine must be"), ({"layout": "apps"}, "layout")]:
         with pytest.raises(ValueError, match=message):
             GenerationPipelineConfig(**base, **bad)
+
+
+@pytest.mark.slow
+def test_mutants_of_references_measure_tnr_and_are_never_paired(tmp_path: Path, server) -> None:
+    _scripted(server)
+    reference = {
+        "language": "Python",
+        "correct": True,
+        "code": PROGRAMS[("squares", "Python")]["correct"],
+    }
+    path = write_problems(
+        tmp_path / "ref.jsonl", [dict(PROBLEMS[1], languages=["Python"], solutions=[reference])]
+    )
+    summary = run_generation(_config(tmp_path, server, problems=path, mutants=True))
+    [quality] = _read(tmp_path / "out", "test_quality")
+    assert quality["positives"] == 1 and quality["tpr"] == 1.0
+    assert quality["negatives"] == summary["mutants"]["executed"] > 0
+    assert quality["tnr"] == summary["mutants"]["killed"] / summary["mutants"]["executed"]
+    pairs = _read(tmp_path / "out", "pairs")
+    assert len(pairs) == 4
+    assert all(p["chosen"] in correct_codes() and p["rejected"] in wrong_codes() for p in pairs)
