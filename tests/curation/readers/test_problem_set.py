@@ -20,7 +20,7 @@ def test_every_layout_reads_its_fixture_into_valid_tables() -> None:
         problems_table(found.problems)
         solutions_table(found.solutions)
         counts[layout] = (len(found.problems), len(found.solutions))
-    assert counts == {"stdio": (2, 2), "humaneval": (2, 1), "mbpp": (1, 1), "codecontests": (3, 5)}
+    assert counts == {"stdio": (3, 4), "humaneval": (2, 1), "mbpp": (1, 1), "codecontests": (3, 5)}
     with pytest.raises(TableReadError, match="unknown layout 'apps'"):
         read_problem_set(FIXTURES / "stdio.jsonl", "apps")
 

@@ -16,8 +16,10 @@ def test_problems_per_language_share_tests_checker_and_group() -> None:
     assert [(p.id, p.language, p.checker, p.group) for p in found.problems] == [
         ("mean/Python", "Python", "float:1e-6", "mean"),
         ("mean/Cpp", "Cpp", "float:1e-6", "mean"),
+        ("pair-any-order/Python", "Python", "program:Python", "pair-any-order"),
     ]
-    assert [(s.id, s.origin, s.meta) for s in found.solutions] == [
+    assert "sorted(open(act)" in found.problems[2].checker_code
+    assert [(s.id, s.origin, s.meta) for s in found.solutions[:2]] == [
         ("mean/Python/ref0", "reference", None),
         ("mean/Python/wrong1", "human", '{"kind": "incorrect_submission"}'),
     ]
