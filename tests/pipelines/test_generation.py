@@ -334,8 +334,14 @@ def test_engines_and_endpoint_fallback(tmp_path: Path, monkeypatch) -> None:
 
 
 @pytest.mark.slow
-def test_mutants_of_references_measure_tnr_and_are_never_paired(tmp_path: Path, server) -> None:
-    _scripted(server)
+def test_mutants_measure_tnr_and_generated_inputs_join_the_tests(tmp_path: Path, server) -> None:
+    def respond(payload: dict, index: int):
+        if "new test inputs" in payload["messages"][-1]["content"]:
+            inputs = "".join(f"```input\n{n}\n```\n" for n in (2, 6, 3))  # 3: a known test
+            return server.reply(texts=[inputs])
+        return server.reply(texts=scripted_answers(payload))
+
+    server.reset(respond)
     reference = {
         "language": "Python",
         "correct": True,
@@ -344,8 +350,14 @@ def test_mutants_of_references_measure_tnr_and_are_never_paired(tmp_path: Path, 
     path = write_problems(
         tmp_path / "ref.jsonl", [dict(PROBLEMS[1], languages=["Python"], solutions=[reference])]
     )
-    summary = run_generation(_config(tmp_path, server, problems=path, mutants=True))
+    config = _config(tmp_path, server, problems=path, mutants=True, min_tests=5, test_inputs=3)
+    summary = run_generation(config)
+    [problem] = _read(tmp_path / "out", "problems")
+    # Outputs of the new inputs come from the reference, not from the model.
+    assert [t["expected_stdout"] for t in problem["tests"][3:]] == ["1 4\n", "1 4 9 16 25 36\n"]
     [quality] = _read(tmp_path / "out", "test_quality")
+    assert (quality["tests"], quality["tests_generated"], quality["inputs_dropped"]) == (5, 2, 1)
+    assert {e["tests_total"] for e in _read(tmp_path / "out", "executions")} == {5}
     assert quality["positives"] == 1 and quality["tpr"] == 1.0
     assert quality["negatives"] == summary["mutants"]["executed"] > 0
     assert quality["tnr"] == summary["mutants"]["killed"] / summary["mutants"]["executed"]
