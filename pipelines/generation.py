@@ -4,10 +4,12 @@ correctness (and runtime, memory) pairs between candidates, with measured test q
 ``codepref generate PROBLEMS --endpoint URL --model NAME --n 8 --out DIR`` and
 ``codepref run`` with ``pipeline: generation`` both build a
 :class:`GenerationPipelineConfig`. The steps: read the problem set (any layout of
-:mod:`curation.readers.problem_set`) -> sample ``n`` candidates per problem
-(:mod:`curation.steps.generate_candidates`, response cache in ``<out>``) -> execute every
-solution -> pair -> measure the suite's TPR/TNR and drop pairs below ``min_tnr`` -> write
-``solutions``, ``executions``, ``pairs`` and ``test_quality`` shards and ``summary.json``.
+:mod:`curation.readers.problem_set`) -> (top up thin suites with model-written inputs,
+``min_tests``) -> (mutants of trusted solutions, ``mutants``) -> sample ``n`` candidates
+per problem (:mod:`curation.steps.generate_candidates`; the response cache is in ``<out>``)
+-> execute every solution -> pair the candidates -> measure the suite's TPR/TNR and drop
+pairs below ``min_tnr`` -> write ``problems``, ``solutions``, ``executions``, ``pairs`` and
+``test_quality`` shards and ``summary.json``.
 
 The API key is read from ``CODEPREF_JUDGE_API_KEY``/``OPENAI_API_KEY`` when the step
 runs, never taken as an option, so it cannot reach the saved config or logs.
