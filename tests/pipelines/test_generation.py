@@ -364,3 +364,21 @@ def test_mutants_measure_tnr_and_generated_inputs_join_the_tests(tmp_path: Path,
     pairs = _read(tmp_path / "out", "pairs")
     assert len(pairs) == 4
     assert all(p["chosen"] in correct_codes() and p["rejected"] in wrong_codes() for p in pairs)
+
+
+@pytest.mark.slow
+def test_runtime_pairs_between_passing_candidates_use_the_significance_rules(
+    tmp_path: Path, server
+) -> None:
+    fast = PROGRAMS[("squares", "Python")]["correct"]
+    slow = "total = 0\nfor i in range(3_000_000):\n    total += i\n" + fast
+    texts = [f"```python\n{code}```" for code in (fast, slow)]
+    server.reset(lambda payload, index: server.reply(texts=texts))
+    path = write_problems(tmp_path / "rt.jsonl", [dict(PROBLEMS[1], languages=["Python"])])
+    execution = ExecutionConfig(backend="process", workers=2, repeats=5, progress=False)
+    run_generation(_config(tmp_path, server, problems=path, n=2, execution=execution))
+    pairs = _read(tmp_path / "out", "pairs")
+    assert [p["aspect"] for p in pairs] == ["Runtime_Efficiency"]
+    assert (pairs[0]["chosen"], pairs[0]["rejected"]) == (fast, slow)
+    evidence = json.loads(pairs[0]["evidence"])
+    assert evidence["measure"] == "cpu_s" and evidence["p_value"] < 0.05
