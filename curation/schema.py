@@ -80,6 +80,9 @@ PROBLEMS = pa.schema(
         pa.field("entry_point", _str),
         pa.field("limits", LIMITS),
         pa.field("group", _str),
+        # sandbox/checkers.py: exact, whitespace (null), tokens, float:<tol>, program:<Lang>
+        pa.field("checker", _str),
+        pa.field("checker_code", _str),
     ]
 )
 
@@ -111,6 +114,26 @@ EXECUTIONS = pa.schema(
         pa.field("repeats", pa.int64(), nullable=False),
         pa.field("stdout_tail", _str),
         pa.field("stderr_tail", _str),
+    ]
+)
+
+# Per problem: how well its tests separate known-correct from known-wrong solutions.
+TEST_QUALITY = pa.schema(
+    [
+        pa.field("problem_id", _str, nullable=False),
+        pa.field("language", _str, nullable=False),
+        pa.field("tests", pa.int64(), nullable=False),
+        # Model-written inputs kept as tests, and dropped (references failed or disagreed).
+        pa.field("tests_generated", pa.int64()),
+        pa.field("inputs_dropped", pa.int64()),
+        pa.field("positives", pa.int64(), nullable=False),
+        pa.field("negatives", pa.int64(), nullable=False),
+        pa.field("tpr", pa.float64()),
+        pa.field("tnr", pa.float64()),
+        pa.field("candidates", pa.int64()),
+        pa.field("extraction_failures", pa.int64()),
+        pa.field("pairs", pa.int64()),
+        pa.field("pairs_dropped", pa.int64()),
     ]
 )
 
@@ -169,6 +192,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "problems": PROBLEMS,
     "solutions": SOLUTIONS,
     "executions": EXECUTIONS,
+    "test_quality": TEST_QUALITY,
     "judgements": JUDGEMENTS,
     "pairs": PAIRS,
     "crb_pairs": CRB_PAIRS,

@@ -17,6 +17,7 @@ import pipelines.mining_cli
 import rm.cli
 import sandbox.cli
 from pipelines.demo import demo
+from pipelines.generation import generate
 from pipelines.run import run
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ def _root() -> None:
 
 app.command("demo")(demo)
 app.command("run")(run)
+app.command("generate")(generate)
 curation.cli.register(app)
 pipelines.mining_cli.register(app)
 pipelines.execution_cli.register(app)

@@ -32,11 +32,13 @@ def _specs() -> dict[str, PipelineSpec]:
     from pipelines.benchmark import BenchmarkConfig, run_benchmark
     from pipelines.commits import CommitsPipelineConfig, run_commits
     from pipelines.execution import ExecutionPipelineConfig, run_execution
+    from pipelines.generation import GenerationPipelineConfig, run_generation
 
     return {
         "commits": PipelineSpec(CommitsPipelineConfig, run_commits),
         "execution": PipelineSpec(ExecutionPipelineConfig, run_execution),
         "benchmark": PipelineSpec(BenchmarkConfig, run_benchmark),
+        "generation": PipelineSpec(GenerationPipelineConfig, run_generation),
     }
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .checkers import OutputChecker
 
 
 class Status(enum.StrEnum):
@@ -73,12 +76,14 @@ class Program:
 @dataclass(frozen=True)
 class TestCase:
     """One test. With ``expected_stdout`` set, stdout is compared; with it ``None`` the
-    run is harness style: the program carries its own asserts and success is exit 0."""
+    run is harness style: the program carries its own asserts and success is exit 0.
+    ``checker`` (sandbox/checkers.py) judges the output instead of the run's comparison."""
 
     __test__ = False  # not a pytest test class, despite its name
 
     stdin: str = ""
     expected_stdout: str | None = None
+    checker: OutputChecker | None = None
 
     @property
     def is_harness(self) -> bool:

@@ -10,16 +10,9 @@ import signal
 from dataclasses import dataclass
 
 from .api import Comparison, Status, TestCase
+from .checkers import normalize_whitespace
 
 TAIL_CHARS = 4096
-
-
-def normalize_whitespace(text: str) -> str:
-    """Trailing spaces of every line and trailing blank lines removed; ``\\r\\n`` -> ``\\n``."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
 
 
 def outputs_match(actual: str, expected: str, comparison: Comparison) -> bool:
@@ -66,6 +59,9 @@ def classify(
         return Status.RUNTIME_ERROR
     if test.expected_stdout is None:
         return Status.OK
+    if test.checker is not None:
+        accepted = test.checker.accepts(seen.stdout, test.expected_stdout)
+        return Status.OK if accepted else Status.WRONG_ANSWER
     if outputs_match(seen.stdout, test.expected_stdout, comparison):
         return Status.OK
     return Status.WRONG_ANSWER

@@ -25,3 +25,19 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"reference data not found at {SHARED_DATA} (see DESIGN.md)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def loopback_llm():
+    """A second scripted OpenAI-compatible loopback server (``tests.fixtures.judge_server``)
+    for the generation tests: its ``ServerState`` with ``url`` and ``reply`` (the ``Reply``
+    class) added, kept apart from the judge tests' server so their scripts never mix."""
+    from tests.fixtures import judge_server
+
+    state = judge_server.ServerState()
+    server, thread, port = judge_server.start_server(judge_server.build_app(state))
+    state.url = f"http://127.0.0.1:{port}/v1"
+    state.reply = judge_server.Reply
+    yield state
+    server.should_exit = True
+    thread.join(timeout=10)

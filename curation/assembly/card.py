@@ -184,6 +184,7 @@ def render_card(stats: dict[str, Any], pretty_name: str, license: str) -> str:
         markdown_table(
             ["mode", "pairs"], [[m, f"{n:,}"] for m, n in stats["system_prompt"].items()]
         ),
+        *_test_suite_section(stats),
         "## Dropped rows",
         _drops_section(stats, config),
         "## Criteria",
@@ -195,6 +196,24 @@ def render_card(stats: dict[str, Any], pretty_name: str, license: str) -> str:
         ),
     ]
     return f"---\n{front}---\n\n" + "\n\n".join(sections) + "\n"
+
+
+def _test_suite_section(stats: dict[str, Any]) -> list[str]:
+    """Pairs by the true negative rate of the test suite that labelled them (the share of
+    known-wrong solutions its tests catch); absent when no pair's suite was measured."""
+    tnr = stats.get("test_suite_tnr") or {}
+    if not tnr:
+        return []
+    return [
+        "## Test-suite quality",
+        (
+            "Execution pairs whose problem's test suite was measured, by the suite's true "
+            "negative rate: the share of known-wrong solutions (mutants, planted bugs, "
+            "rejected submissions) that fail its tests (`evidence.test_suite`; `none`: no "
+            "known-wrong solution to measure it)."
+        ),
+        markdown_table(["TNR", "pairs"], [[bucket, f"{n:,}"] for bucket, n in tnr.items()]),
+    ]
 
 
 def _aspect_language_table(stats: dict[str, Any]) -> str:

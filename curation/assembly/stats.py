@@ -19,6 +19,17 @@ from curation.pairs.system import SYSTEM_MODES
 from curation.schema import LABEL_METHODS, SPLITS
 
 
+def rate_bucket(value: float | None) -> str:
+    """A TPR/TNR in tenths for distribution tables: ``1.0``, ``[0.9, 1.0)``, ... or
+    ``none`` when no solution could measure it."""
+    if value is None:
+        return "none"
+    if value >= 1.0:
+        return "1.0"
+    low = int(value * 10) / 10
+    return f"[{low:.1f}, {low + 0.1:.1f})"
+
+
 def compute_stats(
     pairs: list[Pair],
     drops: DropLog,
@@ -65,6 +76,16 @@ def compute_stats(
             {"split": s, "aspect": a, "language": lang, "source": src, "count": n}
             for (s, a, lang, src), n in sorted(cells.items())
         ],
+        # Execution pairs from suites whose quality was measured: pairs by suite TNR.
+        "test_suite_tnr": dict(
+            sorted(
+                Counter(
+                    rate_bucket(p.evidence["test_suite"].get("tnr"))
+                    for p in pairs
+                    if isinstance(p.evidence.get("test_suite"), dict)
+                ).items()
+            )
+        ),
         "drops": drops.as_dict(),
         "files": [asdict(shard) for shard in shards],
         "config": config,

@@ -8,11 +8,13 @@ the :class:`~sandbox.api.Program` and test list the sandbox runs, in both test s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from sandbox.api import HARNESS, Limits, Program, TestCase
+from sandbox.checkers import parse_checker
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class Problem:
     # The task independent of language ("HumanEval/0", "sample/triangular_sum"): the
     # translations of one task must land in one split, or a benchmark leaks its own prompt.
     group: str | None = None
+    # How outputs are judged (sandbox/checkers.py); None is the default, whitespace.
+    checker: str | None = None
+    checker_code: str | None = None
 
     @property
     def split_group(self) -> str:
@@ -42,8 +47,14 @@ class Problem:
 
     @property
     def test_cases(self) -> tuple[TestCase, ...]:
-        """What the sandbox runs: the stdin/stdout cases, or the single harness run."""
-        return (HARNESS,) if self.is_harness else self.tests
+        """What the sandbox runs: the stdin/stdout cases, each with the problem's checker,
+        or the single harness run."""
+        if self.is_harness:
+            return (HARNESS,)
+        if self.checker is None:
+            return self.tests
+        checker = parse_checker(self.checker, self.checker_code)
+        return tuple(dataclasses.replace(case, checker=checker) for case in self.tests)
 
     def program(self, code: str) -> Program:
         """The program that tests ``code``: the code itself, or the code then the harness."""
@@ -67,6 +78,8 @@ class Problem:
             "harness": self.harness,
             "entry_point": self.entry_point,
             "group": self.group,
+            "checker": self.checker,
+            "checker_code": self.checker_code,
             "limits": None
             if limits is None
             else {

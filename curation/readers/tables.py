@@ -22,6 +22,7 @@ from curation.pairs.columns import canonical_row
 from curation.readers.records import Problem, Solution
 from curation.schema import PROBLEMS, SOLUTION_ORIGINS, SOLUTIONS, validate
 from sandbox.api import Limits, TestCase
+from sandbox.checkers import CheckerSpecError, parse_checker
 
 _TEST_ALIASES = {"input": "stdin", "output": "expected_stdout", "expected": "expected_stdout"}
 
@@ -116,6 +117,15 @@ def problem_from_row(row: dict[str, Any], where: str) -> Problem:
         raise TableReadError(f"{where}: a problem needs stdin/stdout 'tests' or a 'harness'")
     if tests and harness is not None:
         raise TableReadError(f"{where}: give either stdin/stdout 'tests' or a 'harness', not both")
+    checker = row.get("checker") or None
+    checker_code = row.get("checker_code") or None
+    if checker is not None:
+        try:
+            parse_checker(checker, checker_code)
+        except CheckerSpecError as error:
+            raise TableReadError(f"{where}: {error}") from None
+        if harness is not None:
+            raise TableReadError(f"{where}: a checker judges stdout; a harness problem has none")
     return Problem(
         id=_required(row, "id", where),
         source=row.get("source") or "unknown",
@@ -126,6 +136,8 @@ def problem_from_row(row: dict[str, Any], where: str) -> Problem:
         entry_point=row.get("entry_point") or None,
         limits=_limits(row.get("limits")),
         group=row.get("group") or None,
+        checker=checker,
+        checker_code=checker_code,
     )
 
 

@@ -22,6 +22,7 @@ from curation.readers.records import Problem, Solution
 from curation.steps.execution.documents import problem_of, solutions_of
 from curation.steps.execution.records import ExecutionRecord, record_from_runs
 from sandbox.api import Comparison, Job, Limits, RunResult, Sandbox
+from sandbox.checker_programs import run_checked
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,8 @@ def execute_solutions(
             Job(problem.program(solution.code), problem.test_cases, limits)
             for problem, solution, limits in items
         ]
-        results = sandbox.run_many(
-            jobs, workers=config.workers, comparison=config.comparison, progress=config.progress
+        results = run_checked(
+            sandbox, jobs, config.workers, comparison=config.comparison, progress=config.progress
         )
         for (_, solution, _), result in zip(items, results, strict=True):
             runs[solution.id].append(result)

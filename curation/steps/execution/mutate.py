@@ -80,7 +80,9 @@ class MutateSolutions(PipelineStep):
                 candidates: Counter[str] = Counter()
                 added: list[Solution] = []
                 for solution in solutions:
-                    if solution.origin not in self.config.origins:
+                    # A solution known to be wrong (meta kind) is no parent: its mutant
+                    # could be right, and would then count as a wrong solution that passed.
+                    if solution.origin not in self.config.origins or solution.kind is not None:
                         continue
                     mutants, counts = mutants_of(problem, solution, self.config)
                     candidates.update(counts)

@@ -57,6 +57,15 @@ class PairingConfig:
     # equivalent mutant, reported in the mutant table but never paired. LLM bug variants
     # (meta kind ``bug_introduction``) are always rejected-only too.
     rejected_only_origins: tuple[str, ...] = ("mutant",)
+    # Solutions known to be wrong (meta kind): LLM-planted bugs, rejected submissions.
+    rejected_only_kinds: tuple[str, ...] = ("bug_introduction", "incorrect_submission")
+    # None: a correctness pair's chosen side passes every test and its rejected side fails
+    # at least one. A number: the chosen side's pass rate exceeds the rejected side's by
+    # at least this much (both ran; the rejected side failed a test).
+    correctness_margin: float | None = None
+    # Only solutions of these origins are paired (empty: all); the generation pipeline
+    # pairs its ``llm`` candidates and keeps references for measuring the tests.
+    only_origins: tuple[str, ...] = ()
     splits: SplitFractions = field(default_factory=SplitFractions)
     seed: int = 0
 
@@ -65,6 +74,8 @@ class PairingConfig:
             raise ValueError(f"ratio must be >= 1, got {self.ratio}")
         if not 0.0 < self.alpha < 1.0:
             raise ValueError(f"alpha must be in (0, 1), got {self.alpha}")
+        if self.correctness_margin is not None and not 0.0 < self.correctness_margin <= 1.0:
+            raise ValueError(f"correctness_margin must be in (0, 1], got {self.correctness_margin}")
 
 
 @dataclass(frozen=True)
@@ -171,19 +182,39 @@ def _passing(
         for s, r in candidates
         if r.passed
         and s.origin not in config.rejected_only_origins
-        and s.kind != "bug_introduction"
+        and s.kind not in config.rejected_only_kinds
     ]
+
+
+def _pass_rate(record: ExecutionRecord) -> float:
+    return record.tests_passed / max(1, record.tests_total)
 
 
 def _correctness_pairs(
     problem: Problem, candidates: Sequence[tuple[Solution, ExecutionRecord]], config: PairingConfig
 ) -> Iterator[ExecutionPair]:
-    passing = _passing(candidates, config)
     failing = [(s, r) for s, r in candidates if r.status in FAILING_STATUSES]
-    for chosen, chosen_record in passing:
+    if config.correctness_margin is None:
+        chosen_sides = _passing(candidates, config)
+        label = "passes all tests vs fails some"
+    else:
+        chosen_sides = [
+            (s, r)
+            for s, r in candidates
+            if (r.passed or r.status in FAILING_STATUSES)
+            and s.origin not in config.rejected_only_origins
+            and s.kind not in config.rejected_only_kinds
+        ]
+        label = f"pass rate higher by >= {config.correctness_margin:g}"
+    for chosen, chosen_record in chosen_sides:
         for rejected, rejected_record in failing:
+            share = _pass_rate(rejected_record)
+            if config.correctness_margin is not None and (
+                chosen.id == rejected.id
+                or _pass_rate(chosen_record) - share < config.correctness_margin - 1e-9
+            ):
+                continue
             # Harder negatives (closer to passing) first.
-            share = rejected_record.tests_passed / max(1, rejected_record.tests_total)
             yield ExecutionPair(
                 aspect=FC,
                 chosen=chosen,
@@ -193,7 +224,7 @@ def _correctness_pairs(
                 evidence={
                     "problem_id": problem.id,
                     "group": problem.split_group,
-                    "label": "passes all tests vs fails some",
+                    "label": label,
                     "chosen": _side(chosen, chosen_record),
                     "rejected": _side(rejected, rejected_record),
                 },
@@ -259,7 +290,11 @@ def pair_problem(
 ) -> list[dict[str, Any]]:
     """The ``pairs`` rows of one problem, capped per aspect (strongest pairs first)."""
     by_id = {record.solution_id: record for record in executions}
-    candidates = [(s, by_id[s.id]) for s in solutions if s.id in by_id]
+    candidates = [
+        (s, by_id[s.id])
+        for s in solutions
+        if s.id in by_id and (not config.only_origins or s.origin in config.only_origins)
+    ]
     split = split_for_group(f"group:{problem.split_group}", config.splits, config.seed)
     rows: list[dict[str, Any]] = []
     for aspect, pairs in (

@@ -16,6 +16,7 @@ from curation.readers import (
 )
 from sandbox.api import HARNESS
 from sandbox.api import TestCase as Case
+from sandbox.checkers import FloatChecker
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
@@ -133,3 +134,21 @@ def test_bad_solution_origin_and_json(tmp_path: Path) -> None:
     csv.write_text("id,code\n")
     with pytest.raises(TableReadError, match="unknown format"):
         read_solutions(csv)
+
+
+def test_the_checker_column_is_read_validated_and_attached_to_every_test(tmp_path: Path) -> None:
+    row = {"id": "f", "language": "Python", "prompt": "p", "tests": [{"input": "", "output": "1"}]}
+    path = write_jsonl(tmp_path / "p.jsonl", [{**row, "checker": "float:1e-6"}])
+    [problem] = read_problems(path)
+    assert problem.checker == "float:1e-6"
+    assert [case.checker for case in problem.test_cases] == [FloatChecker(1e-6)]
+    assert problems_table([problem]).column("checker").to_pylist() == ["float:1e-6"]
+    [plain] = read_problems(write_jsonl(tmp_path / "q.jsonl", [row]))
+    assert plain.checker is None and plain.test_cases[0].checker is None
+    for checker, message in [
+        ("float:x", r"row 0: checker 'float:x'"),
+        ("program:Python", "row 0: .*checker_code"),
+    ]:
+        bad = write_jsonl(tmp_path / "bad.jsonl", [{**row, "checker": checker}])
+        with pytest.raises(TableReadError, match=message):
+            read_problems(bad)

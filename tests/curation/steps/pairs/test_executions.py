@@ -201,3 +201,55 @@ def test_smallest_p_value_explains_the_repeat_floor() -> None:
     assert PairingConfig().min_repeats == 4
     perfect = efficiency_test("cpu_s", [1.0, 1.1, 1.2], [9.0, 9.1, 9.2], 2.0, 0.05, min_repeats=3)
     assert perfect is not None and not perfect.significant
+
+
+def _rated(name: str, passed: int, status: str, origin: str = "llm") -> tuple:
+    record = ExecutionRecord(f"p1/{name}", "p1", "process", status, passed, 10, 1, (0.01,))
+    return solution(name, origin), record
+
+
+def test_correctness_margin_pairs_candidates_by_pass_rate_gap() -> None:
+    rated = [
+        _rated("all", 10, "OK"),
+        _rated("most", 9, "WRONG_ANSWER"),
+        _rated("half", 5, "WRONG_ANSWER"),
+        _rated("none", 0, "RUNTIME_ERROR"),
+        _rated("nocompile", 0, "COMPILE_ERROR"),
+        _rated("bad", 1, "WRONG_ANSWER", "mutant"),
+    ]
+    solutions, records = [s for s, _ in rated], [r for _, r in rated]
+
+    def fc_pairs(config: PairingConfig) -> set[tuple[str, str]]:
+        rows = pair_problem(PROBLEM, solutions, records, config)
+        return {
+            (
+                json.loads(r["evidence"])["chosen"]["solution_id"][3:],
+                json.loads(r["evidence"])["rejected"]["solution_id"][3:],
+            )
+            for r in rows
+            if r["aspect"] == FC
+        }
+
+    # Default: the chosen side passes every test, the rejected side fails one.
+    assert fc_pairs(PairingConfig(max_pairs_per_aspect=10)) == {
+        ("all", "most"),
+        ("all", "half"),
+        ("all", "none"),
+        ("all", "bad"),
+    }
+    # A margin of 0.4: pass rates differ by >= 0.4; a mutant is never chosen.
+    assert fc_pairs(PairingConfig(correctness_margin=0.4, max_pairs_per_aspect=10)) == {
+        ("all", "half"),
+        ("all", "none"),
+        ("all", "bad"),
+        ("most", "half"),
+        ("most", "none"),
+        ("most", "bad"),
+        ("half", "none"),
+        ("half", "bad"),
+    }
+    # k caps the pairs per problem, hardest negatives first.
+    capped = fc_pairs(PairingConfig(correctness_margin=0.4, max_pairs_per_aspect=2))
+    assert len(capped) == 2 and all(rejected == "half" for _, rejected in capped)
+    with pytest.raises(ValueError, match="correctness_margin"):
+        PairingConfig(correctness_margin=0.0)

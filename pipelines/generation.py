@@ -1,0 +1,267 @@
+"""The ``generation`` pipeline: a problem set -> sampled candidates -> sandbox runs ->
+correctness (and runtime, memory) pairs between candidates, with measured test quality.
+
+``codepref generate PROBLEMS --endpoint URL --model NAME --n 8 --out DIR`` and
+``codepref run`` with ``pipeline: generation`` both build a
+:class:`GenerationPipelineConfig`. The steps: read the problem set (any layout of
+:mod:`curation.readers.problem_set`) -> (top up thin suites with model-written inputs,
+``min_tests``) -> (mutants of trusted solutions, ``mutants``) -> sample ``n`` candidates
+per problem (:mod:`curation.steps.generate_candidates`; the response cache is in ``<out>``)
+-> execute every solution -> pair the candidates -> measure the suite's TPR/TNR and drop
+pairs below ``min_tnr`` -> write ``problems``, ``solutions``, ``executions``, ``pairs`` and
+``test_quality`` shards and ``summary.json``.
+
+The API key is read from ``CODEPREF_JUDGE_API_KEY``/``OPENAI_API_KEY`` when the step
+runs, never taken as an option, so it cannot reach the saved config or logs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyarrow.parquet as pq
+import typer
+from datatrove.pipeline.base import PipelineStep
+from rich.console import Console
+from rich.table import Table
+
+from curation.assembly.stats import rate_bucket
+from curation.executors import ExecutorConfig, build_executor, run_stages
+from curation.generation.candidates import GenerationConfig
+from curation.generation.test_inputs import TestInputConfig
+from curation.judge.backends import BackendConfig, OpenAIConfig, VLLMConfig
+from curation.judge.requests import Sampling
+from curation.languages import normalize_language
+from curation.readers.problem_set import LAYOUTS, read_problem_set
+from curation.readers.tables import TableReadError
+from curation.steps.execution.execute import ExecuteSolutions, ExecutionConfig
+from curation.steps.execution.documents import ProblemReader
+from curation.steps.execution.tables import ExecutionTablesWriter, summarize
+from curation.steps.generate_candidates import GenerateCandidates
+from curation.steps.generate_tests import GenerateTests
+from curation.steps.execution.mutate import MutateSolutions, MutationConfig
+from curation.steps.pairs.executions import PairExecutions, PairingConfig
+from curation.steps.test_quality import GenerationTablesWriter, MeasureTestQuality
+from sandbox.checkers import CheckerSpecError
+
+ENV_ENDPOINT = "CODEPREF_JUDGE_URL"
+ENGINES = ("openai", "vllm")
+
+
+@dataclass
+class GenerationPipelineConfig:
+    problems: Path
+    out: Path
+    layout: str = "stdio"
+    endpoint: str | None = None
+    model: str | None = None
+    engine: str = "openai"
+    concurrency: int = 64
+    n: int = 8
+    temperature: float = 0.8
+    top_p: float = 0.95
+    max_tokens: int = 2048
+    seed: int | None = 0
+    languages: list[str] | None = None
+    limit: int | None = None
+    min_tnr: float | None = None
+    # Problems with fewer stdin/stdout tests get ``test_inputs`` model-written inputs
+    # (validated on their trusted solutions); 0 turns it off.
+    min_tests: int = 0
+    test_inputs: int = 10
+    # Pairs are between sampled candidates; True also pairs the set's own solutions.
+    pair_references: bool = False
+    # Mutants of the trusted solutions, run as known-wrong solutions so that every problem
+    # with a reference gets a measured TNR (its mutation score); never paired.
+    mutants: bool = False
+    mutation: MutationConfig = field(default_factory=MutationConfig)
+    execution: ExecutionConfig = field(default_factory=ExecutionConfig)
+    pairing: PairingConfig = field(default_factory=PairingConfig)
+    executor: ExecutorConfig = field(default_factory=lambda: ExecutorConfig(workers=1))
+
+    def __post_init__(self) -> None:
+        self.problems, self.out = Path(self.problems), Path(self.out)
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.languages is not None:
+            self.languages = [normalize_language(language) for language in self.languages]
+        if self.executor.logging_dir is None:
+            self.executor.logging_dir = str(self.out / "logs")
+
+    def backend(self) -> BackendConfig:
+        """The engine's config; the endpoint falls back to ``CODEPREF_JUDGE_URL``."""
+        if self.engine == "vllm":
+            return VLLMConfig(model=self.model or "")
+        endpoint = self.endpoint or os.environ.get(ENV_ENDPOINT)
+        if not endpoint or not self.model:
+            raise ValueError(f"the openai engine needs --endpoint (or {ENV_ENDPOINT}) and --model")
+        return OpenAIConfig(base_url=endpoint, model=self.model, concurrency=self.concurrency)
+
+    def generation(self) -> GenerationConfig:
+        sampling = Sampling(
+            n=self.n,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            max_tokens=self.max_tokens,
+            seed=self.seed,
+        )
+        return GenerationConfig(backend=self.backend(), sampling=sampling)
+
+
+def quality_distribution(out: Path) -> dict[str, Any]:
+    """Problems by TNR and TPR bucket (``none`` when no solution could measure it)."""
+    shards = sorted((out / "test_quality").glob("*.parquet"))
+    rows = [row for shard in shards for row in pq.read_table(shard).to_pylist()]
+
+    return {
+        "tnr": dict(sorted(Counter(rate_bucket(row["tnr"]) for row in rows).items())),
+        "tpr": dict(sorted(Counter(rate_bucket(row["tpr"]) for row in rows).items())),
+        "candidates": sum(row["candidates"] or 0 for row in rows),
+        "extraction_failures": sum(row["extraction_failures"] or 0 for row in rows),
+        "pairs_dropped_by_tnr": sum(row["pairs_dropped"] or 0 for row in rows),
+        "tests_generated": sum(row["tests_generated"] or 0 for row in rows),
+        "inputs_dropped": sum(row["inputs_dropped"] or 0 for row in rows),
+    }
+
+
+def run_generation(config: GenerationPipelineConfig) -> dict[str, Any]:
+    """Run or resume the pipeline; returns the summary (also in ``<out>/summary.json``)."""
+    found = read_problem_set(config.problems, config.layout)
+    problems = found.problems
+    if config.languages is not None:
+        problems = [p for p in problems if p.language in config.languages]
+    if config.limit is not None:
+        problems = problems[: config.limit]
+    pairing = config.pairing
+    if not config.pair_references:
+        pairing = dataclasses.replace(pairing, only_origins=("llm",))
+    steps: list[PipelineStep] = [ProblemReader(problems, found.solutions)]
+    if config.min_tests > 0:
+        inputs = TestInputConfig(
+            backend=config.backend(), min_tests=config.min_tests, count=config.test_inputs
+        )
+        steps.append(GenerateTests(inputs, config.execution, cache_folder=config.out))
+    if config.mutants:
+        steps.append(MutateSolutions(config.mutation))
+    steps += [
+        GenerateCandidates(config.generation(), cache_folder=config.out),
+        ExecuteSolutions(config.execution),
+        PairExecutions(pairing),
+        MeasureTestQuality(config.pairing, config.min_tnr),
+        GenerationTablesWriter(config.out),
+        ExecutionTablesWriter(config.out),
+    ]
+    run_stages([build_executor(steps, config.executor, "generate")], config.executor)
+    summary = summarize(config.out, problems=len(problems))
+    if not config.mutants:
+        summary.pop("mutants", None)
+        summary.pop("mutants_by_operator", None)
+    summary["dropped_by_reader"] = dict(found.dropped)
+    summary["generation"] = quality_distribution(config.out)
+    (config.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def print_summary(summary: dict[str, Any], console: Console) -> None:
+    table = Table(
+        "problems", "candidates", "extraction failures", "pairs", *summary["pairs_by_aspect"]
+    )
+    generation = summary["generation"]
+    table.add_row(
+        str(summary["problems"]),
+        str(generation["candidates"]),
+        str(generation["extraction_failures"]),
+        str(summary["pairs"]),
+        *(str(count) for count in summary["pairs_by_aspect"].values()),
+    )
+    console.print(table)
+    quality = Table("TNR", "problems", title="test-suite TNR (known-wrong solutions caught)")
+    for bucket, count in generation["tnr"].items():
+        quality.add_row(bucket, str(count))
+    console.print(quality)
+
+
+def generate(
+    problems: Annotated[Path, typer.Argument(help="Problem set (.jsonl/.parquet).")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out/generate"),
+    layout: Annotated[
+        str, typer.Option(help=f"Problem set layout: {', '.join(LAYOUTS)}.")
+    ] = "stdio",
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help=f"OpenAI-compatible URL (or {ENV_ENDPOINT})."),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
+    engine: Annotated[
+        str, typer.Option(help="openai (any endpoint) or vllm (offline).")
+    ] = "openai",
+    n: Annotated[int, typer.Option("--n", min=1, help="Candidates per problem.")] = 8,
+    temperature: Annotated[float, typer.Option(min=0.0)] = 0.8,
+    top_p: Annotated[float, typer.Option("--top-p")] = 0.95,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", min=1)] = 2048,
+    seed: Annotated[int | None, typer.Option(help="Sampling seed.")] = 0,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight.")] = 64,
+    sandbox: Annotated[str, typer.Option("--sandbox", help="auto, docker or process.")] = "auto",
+    workers: Annotated[int, typer.Option(min=1, help="Parallel sandbox workers.")] = 2,
+    repeats: Annotated[int, typer.Option(min=1, help="Runs of each passing solution.")] = 5,
+    margin: Annotated[
+        float | None,
+        typer.Option(help="Pass-rate gap of a correctness pair (default: all vs not all)."),
+    ] = None,
+    max_pairs: Annotated[int, typer.Option(help="Pairs per problem and aspect (k).")] = 4,
+    min_tnr: Annotated[
+        float | None, typer.Option("--min-tnr", help="Drop pairs of suites below this TNR.")
+    ] = None,
+    min_tests: Annotated[
+        int, typer.Option("--min-tests", help="Top up suites below N tests with LLM inputs.")
+    ] = 0,
+    test_inputs: Annotated[int, typer.Option("--test-inputs", help="Inputs asked for.")] = 10,
+    mutants: Annotated[
+        bool, typer.Option("--mutants", help="Measure TNR on mutants of trusted solutions.")
+    ] = False,
+    languages: Annotated[
+        str | None, typer.Option(help="Only these languages (comma list).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N problems.")] = None,
+    tasks: Annotated[int, typer.Option(help="datatrove tasks (shards).")] = 1,
+) -> None:
+    """Sample candidates per problem, run them, and pair them by measured correctness."""
+    console = Console(stderr=True)
+    try:
+        config = GenerationPipelineConfig(
+            problems=problems,
+            out=out,
+            layout=layout,
+            endpoint=endpoint,
+            model=model,
+            engine=engine,
+            concurrency=concurrency,
+            n=n,
+            temperature=temperature,
+            top_p=top_p,
+            max_tokens=max_tokens,
+            seed=seed,
+            languages=languages.split(",") if languages else None,
+            limit=limit,
+            min_tnr=min_tnr,
+            min_tests=min_tests,
+            test_inputs=test_inputs,
+            mutants=mutants,
+            execution=ExecutionConfig(backend=sandbox, workers=workers, repeats=repeats),
+            pairing=PairingConfig(correctness_margin=margin, max_pairs_per_aspect=max_pairs),
+            executor=ExecutorConfig(tasks=tasks, workers=1),
+        )
+        config.backend()
+        summary = run_generation(config)
+    except (TableReadError, CheckerSpecError, ValueError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from None
+    print_summary(summary, Console())
