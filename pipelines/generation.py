@@ -6,7 +6,7 @@ correctness (and runtime, memory) pairs between candidates, with measured test q
 :class:`GenerationPipelineConfig`. The steps: read the problem set (any layout of
 :mod:`curation.readers.problem_set`) -> (top up thin suites with model-written inputs,
 ``min_tests``) -> (mutants of trusted solutions, ``mutants``) -> sample ``n`` candidates
-per problem (:mod:`curation.steps.generate_candidates`; the response cache is in ``<out>``)
+per problem (:mod:`curation.steps.generation.candidates`; the response cache is in ``<out>``)
 -> execute every solution -> pair the candidates -> measure the suite's TPR/TNR and drop
 pairs below ``min_tnr`` -> write ``problems``, ``solutions``, ``executions``, ``pairs`` and
 ``test_quality`` shards and ``summary.json``.
@@ -40,14 +40,14 @@ from curation.judge.requests import Sampling
 from curation.languages import normalize_language
 from curation.readers.problem_set import LAYOUTS, read_problem_set
 from curation.readers.tables import TableReadError
-from curation.steps.execution.execute import ExecuteSolutions, ExecutionConfig
 from curation.steps.execution.documents import ProblemReader
-from curation.steps.execution.tables import ExecutionTablesWriter, summarize
-from curation.steps.generate_candidates import GenerateCandidates
-from curation.steps.generate_tests import GenerateTests
+from curation.steps.execution.execute import ExecuteSolutions, ExecutionConfig
 from curation.steps.execution.mutate import MutateSolutions, MutationConfig
+from curation.steps.execution.tables import ExecutionTablesWriter, summarize
+from curation.steps.generation.candidates import GenerateCandidates
+from curation.steps.generation.test_inputs import GenerateTests
+from curation.steps.generation.test_quality import GenerationTablesWriter, MeasureTestQuality
 from curation.steps.pairs.executions import PairExecutions, PairingConfig
-from curation.steps.test_quality import GenerationTablesWriter, MeasureTestQuality
 from sandbox.checkers import CheckerSpecError
 
 ENV_ENDPOINT = "CODEPREF_JUDGE_URL"

@@ -26,11 +26,11 @@ from curation.generation.test_inputs import (
 )
 from curation.judge.backends import make_backend
 from curation.judge.cache import ResponseCache
-from curation.steps.execution.execute import ExecutionConfig
 from curation.steps.execution.documents import problem_of, solutions_of
-from curation.steps.generate_candidates import CACHE_FILE, with_api_key
+from curation.steps.execution.execute import ExecutionConfig
+from curation.steps.generation.candidates import CACHE_FILE, with_api_key
+from curation.steps.generation.test_quality import is_trusted
 from curation.steps.pairs.executions import PairingConfig
-from curation.steps.test_quality import is_trusted
 from sandbox.api import Sandbox
 from sandbox.checker_programs import run_checked
 

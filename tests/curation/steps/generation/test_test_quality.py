@@ -7,8 +7,8 @@ import pytest
 from curation.readers.records import Problem, Solution
 from curation.steps.execution.documents import problem_document
 from curation.steps.execution.records import ExecutionRecord
+from curation.steps.generation.test_quality import MeasureTestQuality, suite_quality
 from curation.steps.pairs.executions import PairingConfig
-from curation.steps.test_quality import MeasureTestQuality, suite_quality
 from sandbox.api import TestCase
 
 PROBLEM = Problem("p", "t", "Python", "prompt", tests=(TestCase("", "1\n"),))

@@ -7,9 +7,9 @@ import pytest
 from curation.generation.test_inputs import TestInputConfig
 from curation.judge.backends import OpenAIConfig
 from curation.readers.records import Problem, Solution
-from curation.steps.execution.execute import ExecutionConfig
 from curation.steps.execution.documents import problem_document, problem_of
-from curation.steps.generate_tests import GenerateTests
+from curation.steps.execution.execute import ExecutionConfig
+from curation.steps.generation.test_inputs import GenerateTests
 from sandbox.api import TestCase
 
 # "Print the first word, upper-cased." Two trusted references that agree on ordinary

@@ -1,0 +1,1 @@
+"""Candidate generation steps: sample candidates, top up test inputs, measure test suites."""
