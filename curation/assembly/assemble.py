@@ -29,6 +29,7 @@ from curation.assembly.splits import SplitFractions, group_key, split_for_group
 from curation.assembly.stats import compute_stats
 from curation.assembly.system_prompts import SystemPromptShares, choose_system_prompt
 from curation.assembly.writer import ShardFile, prepare_output, write_shards
+from curation.privacy.gate import check_dataset_folder
 from curation.schema import LABEL_METHODS
 
 
@@ -131,6 +132,9 @@ def write_dataset(
         )
     prepare_output(out_dir, overwrite=overwrite)
     shards = write_shards(assembled.pairs, out_dir, config.rows_per_shard)
+    # the last gate: a shard with a secret stops here, before the card that makes the
+    # folder pushable is written (SecretInDatasetError names the file and row)
+    check_dataset_folder(out_dir / "data")
     stats = compute_stats(
         assembled.pairs, assembled.drops, assembled.inputs, shards, config.recorded()
     )

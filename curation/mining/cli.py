@@ -15,6 +15,7 @@ from curation.languages import UnknownLanguageError, normalize_language
 from curation.mining.filters import FilterConfig
 from curation.mining.licenses import PERMISSIVE_LICENSES
 from curation.mining.remote import FetchConfig
+from curation.privacy.secrets import SecretPolicy
 
 
 def register(app: typer.Typer) -> None:
@@ -62,6 +63,12 @@ def mine(
     keep_untagged: Annotated[
         bool, typer.Option("--keep-untagged", help="Keep commits that match no aspect.")
     ] = False,
+    secrets: Annotated[
+        str,
+        typer.Option(
+            help="A commit with a secret: 'drop' it, or 'redact' the secret to <SECRET_n>."
+        ),
+    ] = "drop",
     fetch_timeout: Annotated[float, typer.Option(help="Seconds per git fetch.")] = 60.0,
     fetch_workers: Annotated[int, typer.Option(help="Concurrent fetches per task.")] = 8,
     slurm_partition: Annotated[str | None, typer.Option(help="Slurm partition.")] = None,
@@ -92,6 +99,7 @@ def mine(
             ),
             fetch=FetchConfig(timeout_s=fetch_timeout, workers=fetch_workers),
             keep_untagged=keep_untagged,
+            secret_policy=SecretPolicy(secrets),
             executor=executor_config,
         )
         stats_path = run_mining(config)

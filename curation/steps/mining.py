@@ -14,7 +14,8 @@ overwrites: no row is lost or written twice):
    ``SortedMinhashBuckets``)
 4. ``minhash_cluster`` (1 task)
 5. ``write``: handles on the rows of ``work/mined`` -> drop exact, then near duplicates ->
-   load the rows left -> unified diff -> ``commits/<rank>.parquet``. The exact filter
+   load the rows left -> secrets and personal data (``mining_privacy.py``) -> unified
+   diff -> ``commits/<rank>.parquet``. The exact filter
    replays ``exact_find``'s verdict (a lookup of a few integers per row), which gives the
    MinHash filter the very document order that was signed.
 6. ``report``: ``stats.json``
@@ -42,6 +43,7 @@ from curation.dedup import CODE_MINHASH_CONFIG
 from curation.executors import ExecutorConfig, ExecutorKind, build_executor, run_stages
 from curation.mining.filters import FilterConfig
 from curation.mining.remote import FetchConfig
+from curation.privacy.secrets import SecretPolicy
 from curation.steps.mining_decontam import DecontaminationFilter
 from curation.steps.mining_dedup import (
     CodeMinhashSignature,
@@ -50,6 +52,7 @@ from curation.steps.mining_dedup import (
     exact_dedup_config,
 )
 from curation.steps.mining_filters import CommitFilter, UnifiedDiff
+from curation.steps.mining_privacy import PrivacyGuard
 from curation.steps.mining_readers import (
     CommitShardLoader,
     CommitShardRows,
@@ -90,6 +93,8 @@ class MiningConfig:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     classifier: AspectClassifier | None = None
     keep_untagged: bool = False
+    # a commit with a secret is dropped ("drop") or has it replaced by <SECRET_n> ("redact")
+    secret_policy: SecretPolicy = SecretPolicy.DROP
     # "fork": local workers start as copies of this process instead of fresh interpreters
     # that re-import datatrove, pyarrow and the grammars (seconds per stage)
     executor: ExecutorConfig = field(
@@ -178,12 +183,20 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
                 ExactDedupFilter(str(work / "exact_dups"), config=dedup),
                 MinhashDedupFilter(str(work / "minhash_remove")),
                 CommitShardLoader(work / "mined"),
+                PrivacyGuard(config.secret_policy),
                 UnifiedDiff(),
                 CommitShardWriter(str(config.output / "commits")),
             ],
             config.tasks,
         ),
-        "report": ([MiningReport(config.output, config.logs, STAGES[:-1], DROP_STAGES)], 1),
+        "report": (
+            [
+                MiningReport(
+                    config.output, config.logs, STAGES[:-1], DROP_STAGES, config.secret_policy
+                )
+            ],
+            1,
+        ),
     }
 
 

@@ -17,6 +17,7 @@ from datatrove.pipeline.writers.parquet import ParquetWriter
 
 from curation.mining.records import documents_to_table
 from curation.schema import COMMITS
+from curation.steps.mining_privacy import privacy_counts
 from curation.steps.mining_readers import ROWS_IN
 
 
@@ -162,12 +163,14 @@ class MiningReport(PipelineStep):
         logs_folder: str | Path,
         stages: Sequence[str],
         drop_stages: Sequence[str],
+        secret_policy: str = "drop",
     ) -> None:
         super().__init__()
         self.output_folder = str(output_folder)
         self.logs_folder = str(logs_folder)
         self.stages = list(stages)
         self.drop_stages = list(drop_stages)
+        self.secret_policy = str(secret_policy)
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1):
         if data:
@@ -183,6 +186,9 @@ class MiningReport(PipelineStep):
             "dropped": sum(drops.values()),
             "drops_by_reason": drops,
             "accounted": rows_in == counts["rows_out"] + sum(drops.values()),
+            "privacy": privacy_counts(
+                [step for name in self.drop_stages for step in stages[name]], self.secret_policy
+            ),
             "stages": stages,
         }
         path = Path(self.output_folder) / "stats.json"

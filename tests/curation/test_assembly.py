@@ -574,3 +574,16 @@ def test_cli_assemble_writes_the_folder_and_reports(producers: list[Path], tmp_p
         app, ["assemble", str(producers[0]), "--out", str(tmp_path / "x"), "--system-shares", "1"]
     )
     assert shares.exit_code != 0
+
+
+def test_a_pair_with_a_secret_is_refused_naming_the_shard_and_row(tmp_path: Path):
+    token = "xox" + "b-" + "123456789012-1234567890123-" + "AbCdEfGhIjKlMnOpQrStUvWx"
+    rows = [row(i) for i in range(6)]
+    rows[3]["chosen"] = f'SLACK = "{token}"\n\ndef f():\n    return 3\n'
+    src = write(tmp_path / "pairs.parquet", rows)
+    result = CliRunner().invoke(app, ["assemble", str(src), "--out", str(tmp_path / "ds")])
+    assert result.exit_code == 1
+    assert "column 'chosen', line 1: a secret (Slack Token)" in result.output
+    assert ".parquet: row " in result.output and token not in result.output
+    # no card: the folder is not a dataset folder `codepref push` would take
+    assert not (tmp_path / "ds" / "README.md").exists()
