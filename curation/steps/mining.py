@@ -5,9 +5,10 @@ therefore its own completion markers, so a rerun after a crash skips finished ta
 redoes unfinished ones (every task writes files named after its rank, which the redo
 overwrites: no row is lost or written twice):
 
-1. ``mine``: read -> commit rules (language, message, licence, contents, tree-sitter) ->
-   aspects -> 13-gram decontamination -> shard ``work/mined`` -> code-token MinHash
-   signatures (from the parse the rules made) and exact-dedup signatures
+1. ``mine``: read -> commit rules (language, message, licence, contents) -> aspects ->
+   tree-sitter (the costly rule, on what is left) -> 13-gram decontamination -> shard
+   ``work/mined`` -> code-token MinHash signatures (from the parse the tree-sitter rule
+   made) and exact-dedup signatures
 2. ``exact_find``: exact duplicates across all shards (1 task)
 3. ``minhash_buckets`` (a task per band, up to the configured task count): drop the
    signatures of exact duplicates, then datatrove's bucket stage (merging by one sort, see
@@ -51,7 +52,7 @@ from curation.steps.mining_dedup import (
     SortedMinhashBuckets,
     exact_dedup_config,
 )
-from curation.steps.mining_filters import CommitFilter, UnifiedDiff
+from curation.steps.mining_filters import CommitFilter, SyntaxFilter, UnifiedDiff
 from curation.steps.mining_privacy import PrivacyGuard
 from curation.steps.mining_readers import (
     CommitShardLoader,
@@ -135,8 +136,11 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
     dedup = exact_dedup_config()
     mine: list[PipelineStep] = [
         *_readers(config),
-        CommitFilter(config.filters),
+        # cheapest first: rules on metadata and text, then the message's aspects, and only
+        # then tree-sitter on both sides of what is left (see CommitFilter)
+        CommitFilter(config.filters, parse=False),
         AspectTagging(config.classifier, keep_untagged=config.keep_untagged),
+        SyntaxFilter(config.filters),
     ]
     if config.benchmarks:
         mine.append(DecontaminationFilter(config.benchmarks))

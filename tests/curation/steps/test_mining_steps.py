@@ -324,3 +324,23 @@ def test_sorted_buckets_write_what_datatrove_writes(tmp_path: Path) -> None:
         assert _stats(ours)["total_matches"] == pairs
     with pytest.raises(ValueError, match="index"):
         SortedMinhashBuckets(sigs, str(tmp_path / "x"), index_folder=sigs).run(None, 0, 1)
+
+
+def test_syntax_filter_runs_only_the_tree_sitter_rule_after_the_cheap_ones() -> None:
+    """The pipeline's order: CommitFilter(parse=False) keeps what only a parse can reject,
+    and SyntaxFilter rejects it, leaving the new side's parse for the signature step."""
+    from curation.steps.mining_filters import SyntaxFilter
+
+    docs = [
+        _doc("def f():\n    return 1\n"),
+        _doc("def f(:\n"),  # new_parse_error
+        _doc("# only a comment\n", old="# another\n"),  # shallow_ast
+    ]
+    cheap = CommitFilter(parse=False)
+    passed = list(cheap.run(iter(docs)))
+    assert passed == docs and all(PARSED_NEW not in d.metadata for d in passed)
+    syntax = SyntaxFilter()
+    assert list(syntax.run(iter(passed))) == docs[:1]
+    assert docs[0].metadata[PARSED_NEW].data == docs[0].text.encode()
+    stats = _stats(syntax)
+    assert stats["dropped_new_parse_error"] == 1 and stats["dropped_shallow_ast"] == 1
