@@ -196,7 +196,12 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
         "report": (
             [
                 MiningReport(
-                    config.output, config.logs, STAGES[:-1], DROP_STAGES, config.secret_policy
+                    config.output,
+                    config.logs,
+                    STAGES[:-1],
+                    DROP_STAGES,
+                    config.secret_policy,
+                    config.filters.licenses,
                 )
             ],
             1,
