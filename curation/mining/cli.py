@@ -63,10 +63,11 @@ def mine(
     keep_untagged: Annotated[
         bool, typer.Option("--keep-untagged", help="Keep commits that match no aspect.")
     ] = False,
-    secrets: Annotated[
+    secret_policy: Annotated[
         str,
         typer.Option(
-            help="A commit with a secret: 'drop' it, or 'redact' the secret to <SECRET_n>."
+            "--secrets",
+            help="A commit with a secret: 'drop' it, or 'redact' the secret to <SECRET_n>.",
         ),
     ] = "drop",
     fetch_timeout: Annotated[float, typer.Option(help="Seconds per git fetch.")] = 60.0,
@@ -99,7 +100,7 @@ def mine(
             ),
             fetch=FetchConfig(timeout_s=fetch_timeout, workers=fetch_workers),
             keep_untagged=keep_untagged,
-            secret_policy=SecretPolicy(secrets),
+            secret_policy=SecretPolicy(secret_policy),
             executor=executor_config,
         )
         stats_path = run_mining(config)

@@ -47,8 +47,13 @@ HIGH_ENTROPY_ASSIGNMENT = "High Entropy Assignment"
 _ASSIGNMENT = re.compile(
     r"""^[ \t]*[\w.\[\]'":@$-]+[ \t]*(?:=|:=|:|=>)[ \t]*(?:b|r|u)?['"]""", re.M
 )
-# Lines the keyword detector can match contain one of its words (``DENYLIST``).
-_KEYWORD_HINT = re.compile(r"(?i)(?:key|pass|pwd|secret|contrase)[^\n]*")
+# Every match of the keyword detector (its ``DENYLIST``) and of the keyword-style service
+# detectors below (``<service>_api_key = ...``, case-insensitive, slow to search for in a
+# whole file) holds one of these words; only lines with one are given to them.
+_CREDENTIAL_WORD = re.compile(r"(?i)key|pw|pass|token|secret|contrase|cloudant|softlayer")
+_KEYWORD_STYLE = frozenset(
+    {"CloudantDetector", "IbmCloudIamDetector", "IbmCosHmacDetector", "SoftlayerDetector"}
+)
 # A hash, not a key: a digest length on a line that says so (BigCode's pii rule).
 _HASH_WORDS = re.compile(r"sha|md5|hash|digest|checksum|fingerprint|etag|integrity", re.I)
 _HASH_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
@@ -142,17 +147,20 @@ class SecretScanner:
 
     def _line_hits(self, text: str, rules: dict) -> Iterator[tuple[int, str, str]]:
         """(line index, detector, value) of every secret in ``text``."""
-        lines: list[str] | None = None
+        lines = text.split("\n")
+        # lines that name a credential: the only ones the keyword-style detectors can match
+        named = [(i, line) for i, line in enumerate(lines) if _CREDENTIAL_WORD.search(line)]
+        named_text = "\n".join(line for _, line in named)
         for plugin in self.regex_plugins:
-            if not any(regex.search(text) for regex in plugin.denylist):
+            keyword_style = type(plugin).__name__ in _KEYWORD_STYLE
+            haystack = named_text if keyword_style else text
+            if not any(regex.search(haystack) for regex in plugin.denylist):
                 continue
-            lines = lines if lines is not None else text.split("\n")
-            for index, line in enumerate(lines):
+            for index, line in named if keyword_style else enumerate(lines):
                 for value in plugin.analyze_string(line):
                     if value and not _false_positive(value, line, plugin):
                         yield index, plugin.secret_type, value
-        for match in _KEYWORD_HINT.finditer(text):
-            line, index = _line_at(text, match.start())
+        for index, line in named:
             for value in self.keyword.analyze_string(line, denylist_regex_to_group=rules):
                 if value and not _false_positive(value, line, self.keyword):
                     yield index, self.keyword.secret_type, value
