@@ -23,6 +23,7 @@ from curation.mining.filters import (
     license_reason,
     message_reason,
 )
+from curation.steps.mining_parses import ParseCache
 from curation.steps.mining_readers import tally
 
 # Metadata key under which CommitFilter leaves the parse of the new contents for the MinHash
@@ -113,14 +114,15 @@ class CommitFilter(PipelineStep):
             yield from (doc for doc, reason in zip(batch, reasons, strict=True) if not reason)
 
 
-def syntax_reason(doc: Document, config: FilterConfig) -> str | None:
+def syntax_reason(doc: Document, config: FilterConfig, parse=parse_reason) -> str | None:
     """Rule 5 of :class:`CommitFilter`: both sides parse, deep enough; on success the parse
-    of the new side is left under :data:`PARSED_NEW`."""
+    of the new side is left under :data:`PARSED_NEW`. ``parse`` is :func:`parse_reason` or
+    a cache in front of it."""
     meta, language = doc.metadata, doc.metadata.get("language")
-    _, reason = parse_reason("old", meta["old_contents"], language, config)
+    _, reason = parse("old", meta["old_contents"], language, config)
     if reason is not None:
         return reason
-    parsed, reason = parse_reason("new", doc.text, language, config)
+    parsed, reason = parse("new", doc.text, language, config)
     if parsed is not None:
         meta[PARSED_NEW] = parsed
     return reason
@@ -129,12 +131,23 @@ def syntax_reason(doc: Document, config: FilterConfig) -> str | None:
 class SyntaxFilter(CommitFilter):
     """The tree-sitter rule alone, for commits that already passed ``CommitFilter(parse=
     False)`` and the aspect tagger: only what can still be kept is parsed, once per side,
-    and the new side's parse is reused by the MinHash signature step."""
+    and the new side's parse is reused by the MinHash signature step. A file version
+    that two commits share is parsed once (:class:`ParseCache`)."""
 
     name = "🌲 tree-sitter rule"
 
+    def __init__(self, config: FilterConfig | None = None, batch_size: int = 64) -> None:
+        super().__init__(config, batch_size)
+        self.parses = ParseCache(parse_reason)
+
     def reason(self, doc: Document) -> str | None:
-        return syntax_reason(doc, self.config)
+        return syntax_reason(doc, self.config, self.parses.parse_reason)
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
+        try:
+            yield from super().run(data, rank, world_size)
+        finally:
+            self.stat_update("parses_reused", value=self.parses.hits, unit="task")
 
 
 class UnifiedDiff(PipelineStep):

@@ -246,7 +246,11 @@ def test_local_reader_shards_by_repo_or_by_commit(tmp_path: Path) -> None:
             [SyntheticCommit(f"{name}{i}", {"x.py": f"x = {i}\n"}) for i in range(6)],
         )
     reader = LocalHistoryReader([tmp_path], license="MIT")
-    assert reader.shard(1, 2) == ([str(tmp_path / "b")], 0, 1)
+    # as many repositories as tasks or more: whole repositories (balanced by size, see
+    # test_mining_repositories.py), each in exactly one task
+    shards = [reader.shard(rank, 2) for rank in range(2)]
+    assert sorted(repo for repos, _, _ in shards for repo in repos) == reader.repos
+    assert all(repos and (rank, world) == (0, 1) for repos, rank, world in shards)
     assert reader.shard(1, 4) == (reader.repos, 1, 4)
     for world in (1, 2, 3, 5):
         ids = [
