@@ -6,9 +6,9 @@ redoes unfinished ones (every task writes files named after its rank, which the 
 overwrites: no row is lost or written twice):
 
 1. ``mine``: read -> commit rules (language, message, licence, contents) -> aspects ->
-   tree-sitter (the costly rule, on what is left) -> 13-gram decontamination -> shard
-   ``work/mined`` -> code-token MinHash signatures (from the parse the tree-sitter rule
-   made) and exact-dedup signatures
+   tree-sitter (the costly rule, on what is left) -> 13-gram decontamination -> exact
+   duplicates within the task -> shard ``work/mined`` -> code-token MinHash signatures
+   (from the parse the tree-sitter rule made) and exact-dedup signatures
 2. ``exact_find``: exact duplicates across all shards (1 task)
 3. ``minhash_buckets`` (a task per band, up to the configured task count): drop the
    signatures of exact duplicates, then datatrove's bucket stage (merging by one sort, see
@@ -61,6 +61,7 @@ from curation.steps.mining_readers import (
     RemoteCommitReader,
 )
 from curation.steps.mining_tagging import AspectTagging
+from curation.steps.mining_task_dedup import TaskExactDedup
 from curation.steps.mining_writers import CommitShardWriter, MiningReport
 
 STAGES: tuple[str, ...] = (
@@ -145,6 +146,7 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
     if config.benchmarks:
         mine.append(DecontaminationFilter(config.benchmarks))
     mine += [
+        TaskExactDedup(),
         CommitShardWriter(str(work / "mined")),
         CodeMinhashSignature(str(work / "minhash_raw")),
         ExactDedupSignature(str(work / "exact_sigs"), config=dedup),
