@@ -5,7 +5,6 @@ from __future__ import annotations
 import pickle
 
 from curation.mining.filters import FilterConfig
-from curation.mining.records import CommitRecord, to_document
 from curation.steps.mining_filters import PARSED_NEW, SyntaxFilter, parse_reason
 from curation.steps.mining_parses import ParseCache
 
@@ -15,20 +14,10 @@ V3 = "def f(x):\n    return x + 3\n"
 BROKEN = "def f(x:\n    return x\n"
 
 
-def _doc(old: str, new: str, commit: str):
-    return to_document(
-        CommitRecord(
-            repo="r", commit=commit.ljust(40, "0"), parent="0" * 40, path="a.py",
-            language="Python", old_contents=old, new_contents=new, subject="Fix f",
-            message="Fix f", license="MIT",
-        )
-    )  # fmt: skip
-
-
-def test_newest_first_history_reuses_the_old_side_as_the_next_new_side() -> None:
+def test_newest_first_history_reuses_the_old_side_as_the_next_new_side(change_doc) -> None:
     step = SyntaxFilter()
     # git log order: the newer commit (V2 -> V3) first, then the one that made V2
-    docs = [_doc(V2, V3, "b"), _doc(V1, V2, "a")]
+    docs = [change_doc(V2, V3, "b"), change_doc(V1, V2, "a")]
     kept = list(step.run(iter(docs)))
     assert kept == docs
     assert step.parses.hits == 1

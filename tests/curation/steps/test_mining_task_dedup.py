@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from curation.mining.records import CommitRecord, to_document
 from curation.steps.mining_filters import PARSED_NEW
 from curation.steps.mining_task_dedup import TaskExactDedup
 
 
-def _doc(old: str, new: str, commit: str):
-    return to_document(
-        CommitRecord(
-            repo="r", commit=commit.ljust(40, "0"), parent="0" * 40, path="a.py",
-            language="Python", old_contents=old, new_contents=new, subject="Fix f",
-            message="Fix f", license="MIT",
-        )
-    )  # fmt: skip
-
-
-def test_first_copy_kept_later_copies_dropped_and_counted() -> None:
+def test_first_copy_kept_later_copies_dropped_and_counted(change_doc) -> None:
     docs = [
-        _doc("x = 1\n", "x = 2\n", "a"),
-        _doc("x = 1\n", "x = 3\n", "b"),  # same new side alone is not a duplicate change
-        _doc("x = 1\n", "x = 2\n", "c"),  # cherry-pick of a
-        _doc("x = 2\n", "x = 1\n", "d"),  # the revert: a different change
-        _doc("x = 1\n", "x = 2\n", "e"),
+        change_doc("x = 1\n", "x = 2\n", "a"),
+        change_doc("x = 1\n", "x = 3\n", "b"),  # same new side alone is not a duplicate change
+        change_doc("x = 1\n", "x = 2\n", "c"),  # cherry-pick of a
+        change_doc("x = 2\n", "x = 1\n", "d"),  # the revert: a different change
+        change_doc("x = 1\n", "x = 2\n", "e"),
     ]
     docs[2].metadata[PARSED_NEW] = object()
     step = TaskExactDedup(batch_size=2)
