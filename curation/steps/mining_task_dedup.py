@@ -45,8 +45,8 @@ class TaskExactDedup(PipelineStep):
                         continue
                     seen.add(key)
                     kept.append(doc)
-            dropped = len(batch) - len(kept)
-            tally(
-                self, Counter(dropped=dropped, dropped_exact_duplicate=dropped, forwarded=len(kept))
-            )
+            counts = Counter(forwarded=len(kept))
+            if dropped := len(batch) - len(kept):  # no zero reason in the report
+                counts.update(dropped=dropped, dropped_exact_duplicate=dropped)
+            tally(self, counts)
             yield from kept
