@@ -85,7 +85,7 @@ class PiiRedactor:
             return text
         lines = text.split("\n")
         for index, line in enumerate(lines):
-            for _, value in high_entropy_literals(line):
+            for value in high_entropy_literals(line):
                 self.counts["key"] += line.count(value)
                 line = line.replace(value, KEY_PLACEHOLDER)
             lines[index] = line

@@ -117,7 +117,7 @@ def is_hash_literal(value: str, line: str) -> bool:
     return len(value) in _HASH_LENGTHS and bool(_HASH_WORDS.search(line))
 
 
-def high_entropy_literals(line: str) -> Iterator[tuple[HighEntropyStringsPlugin, str]]:
+def high_entropy_literals(line: str) -> Iterator[str]:
     """Quoted literals of ``line`` above their charset's entropy limit, hashes excluded."""
     for plugin in _entropy_plugins():
         for value in plugin.analyze_string(line):
@@ -127,7 +127,7 @@ def high_entropy_literals(line: str) -> Iterator[tuple[HighEntropyStringsPlugin,
                 and not is_hash_literal(value, line)
                 and not _false_positive(value, line, plugin)
             ):
-                yield plugin, value
+                yield value
 
 
 class SecretScanner:
@@ -166,7 +166,7 @@ class SecretScanner:
                     yield index, self.keyword.secret_type, value
         for match in _ASSIGNMENT.finditer(text):
             line, index = _line_at(text, match.start())
-            for _, value in high_entropy_literals(line):
+            for value in high_entropy_literals(line):
                 yield index, HIGH_ENTROPY_ASSIGNMENT, value
 
     def scan(
