@@ -38,7 +38,7 @@ from rich.progress import track
 from rich.table import Table
 
 from curation.executors import ExecutorConfig
-from curation.mining.history import Rejected, mine_repository, repository_name
+from curation.mining.history import Rejected, mine_repository
 from curation.mining.licenses import repository_license
 from curation.mining.records import CommitRecord
 from curation.mining.synthetic import build_repository, single_file_history
@@ -138,7 +138,7 @@ def measure_repository(repo: Path, sample_size: int, workers: int, seed: int) ->
         commits = len(items)
         per_candidate = len(sample) / fetch_s
         table = Table(
-            title=f"{repository_name(repo)}: {commits:,} commits, {len(records):,} candidates "
+            title=f"{repo}: {commits:,} commits, {len(records):,} candidates "
             f"(licence {repository_license(repo) or 'not found'}), {workers} workers"
         )
         for column in ("approach", "commits", "candidates", "seconds", "commits/s",
