@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import enum
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.filters import heuristic
@@ -44,13 +46,12 @@ _NOT_SECRET_DETECTORS = frozenset(
 )
 HIGH_ENTROPY_ASSIGNMENT = "High Entropy Assignment"
 # ``name = "..."``, ``name: "..."``, ``name := "..."``, ``:name => "..."``, ``"name": "..."``
-_ASSIGNMENT = re.compile(
-    r"""^[ \t]*[\w.\[\]'":@$-]+[ \t]*(?:=|:=|:|=>)[ \t]*(?:b|r|u)?['"]""", re.M
-)
+_ASSIGNMENT = re.compile(r"""^[ \t]*[\w.\[\]'":@$-]+[ \t]*(?:=|:=|:|=>)[ \t]*(?:b|r|u)?['"]""")
 # Every match of the keyword detector (its ``DENYLIST``) and of the keyword-style service
 # detectors below (``<service>_api_key = ...``, case-insensitive, slow to search for in a
 # whole file) holds one of these words; only lines with one are given to them.
-_CREDENTIAL_WORD = re.compile(r"(?i)key|pw|pass|token|secret|contrase|cloudant|softlayer")
+_CREDENTIAL_WORDS = ("key", "pw", "pass", "token", "secret", "contrase", "cloudant", "softlayer")
+_CREDENTIAL_WORD = re.compile("(?i)" + "|".join(_CREDENTIAL_WORDS))
 _KEYWORD_STYLE = frozenset(
     {"CloudantDetector", "IbmCloudIamDetector", "IbmCosHmacDetector", "SoftlayerDetector"}
 )
@@ -117,17 +118,43 @@ def is_hash_literal(value: str, line: str) -> bool:
     return len(value) in _HASH_LENGTHS and bool(_HASH_WORDS.search(line))
 
 
-def high_entropy_literals(line: str) -> Iterator[str]:
-    """Quoted literals of ``line`` above their charset's entropy limit, hashes excluded."""
+def high_entropy_literals(text: str) -> Iterator[tuple[int, str, str]]:
+    """(line index, line, value) of the quoted literals of ``text`` above their charset's
+    entropy limit, hashes excluded.
+
+    The plugins' quoted-literal patterns run once over the whole text (their charsets have
+    no newline, so a match stays on its line); the line is found only for the few long
+    enough to be a key.
+    """
     for plugin in _entropy_plugins():
-        for value in plugin.analyze_string(line):
+        for match in plugin.regex.finditer(text):
+            value = match.group(2)
+            if len(value) < MIN_KEY_LENGTH:
+                continue
+            line, index = _line_at(text, match.start())
             if (
-                len(value) >= MIN_KEY_LENGTH
-                and plugin.calculate_shannon_entropy(value) > plugin.entropy_limit
+                plugin.calculate_shannon_entropy(value) > plugin.entropy_limit
                 and not is_hash_literal(value, line)
                 and not _false_positive(value, line, plugin)
             ):
-                yield value
+                yield index, line, value
+
+
+def credential_lines(text: str, lines: list[str]) -> list[int]:
+    """Indexes of the lines that hold one of the credential words, found with ``str.find``
+    on the lowercased text (a case-insensitive regex per line cost most of the scan)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lowercase is longer: go line by line
+        return [i for i, line in enumerate(lines) if _CREDENTIAL_WORD.search(line)]
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    found: set[int] = set()
+    for word in _CREDENTIAL_WORDS:
+        position = lowered.find(word)
+        while position >= 0:
+            index = bisect_right(starts, position) - 1
+            found.add(index)
+            position = lowered.find(word, starts[index + 1])
+    return sorted(found)
 
 
 class SecretScanner:
@@ -149,7 +176,7 @@ class SecretScanner:
         """(line index, detector, value) of every secret in ``text``."""
         lines = text.split("\n")
         # lines that name a credential: the only ones the keyword-style detectors can match
-        named = [(i, line) for i, line in enumerate(lines) if _CREDENTIAL_WORD.search(line)]
+        named = [(i, lines[i]) for i in credential_lines(text, lines)]
         named_text = "\n".join(line for _, line in named)
         for plugin in self.regex_plugins:
             keyword_style = type(plugin).__name__ in _KEYWORD_STYLE
@@ -164,9 +191,8 @@ class SecretScanner:
             for value in self.keyword.analyze_string(line, denylist_regex_to_group=rules):
                 if value and not _false_positive(value, line, self.keyword):
                     yield index, self.keyword.secret_type, value
-        for match in _ASSIGNMENT.finditer(text):
-            line, index = _line_at(text, match.start())
-            for value in high_entropy_literals(line):
+        for index, line, value in high_entropy_literals(text):
+            if _ASSIGNMENT.match(line):
                 yield index, HIGH_ENTROPY_ASSIGNMENT, value
 
     def scan(

@@ -45,3 +45,10 @@ def test_trailers_that_name_people_are_removed_from_messages() -> None:
     redactor = PiiRedactor()
     assert redactor.redact(message, message=True) == "Fix overflow in the parser\n\nLong body line."
     assert redactor.counts["trailer"] == 2
+
+
+def test_address_boundaries() -> None:
+    redactor = PiiRedactor()
+    text = redactor.redact("ping 93.184.216.34. then v93.184.216.35 and café@corp.io, x_y@corp.io")
+    assert text == "ping 192.0.2.1. then v93.184.216.35 and café@corp.io, <EMAIL>"
+    assert redactor.counts == {"ip_address": 1, "email": 1}
