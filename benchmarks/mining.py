@@ -1,18 +1,25 @@
 """Commit mining throughput: bulk git plumbing vs a fetch per commit, and the pipeline.
 
-Generates a bare repository of ``--commits`` single-file commits with ``git fast-import``,
-then measures, in one run and over the same commits:
+Two modes, each measuring in one run the pipeline and the per-commit approach of the
+Themis paper (for each commit: ``git fetch --depth 2 file://<repo> <sha>`` into an empty
+repository, then ``git show`` of the file after and before the commit):
 
-- the local reader (``curation.mining.history.mine_repository``: one ``git log --raw`` and
-  one ``git cat-file --batch``) over every commit;
-- the per-commit approach of the Themis paper on a sample of ``--sample`` of those commits:
-  for each, ``git fetch --depth 2 file://<repo> <sha>`` into an empty repository, then a
-  checkout of the file after and before the commit;
-- the local reader over exactly the sampled commits, for a like-for-like check;
-- the whole pipeline (read -> filters -> tree-sitter -> tagging -> dedup -> write) with
-  ``--workers`` tasks.
+- synthetic (default): a bare repository of ``--commits`` single-file commits generated
+  with ``git fast-import``; the local reader (``mine_repository``: one ``git log --raw``
+  and one ``git cat-file --batch``) over every commit and over the ``--sample`` sampled
+  ones, and the whole pipeline with ``--workers`` tasks;
+- ``--repo PATH``: any local or bare repository with a real history. The per-commit
+  approach runs on a sample of its candidates (single-file commits in one of the 8
+  languages; each fetch is checked against the reader's contents) and the pipeline on
+  the whole history. Real histories have few candidates among many commits, large files
+  and messages that match no aspect, so the comparison is per candidate: candidates/s of
+  the pipeline over candidates/s of the per-commit approach.
+
+Both print commits/s, candidates/s, the time of each stage and of each step of the
+``mine`` stage, and the ratio.
 
 Run: ``.venv/bin/python benchmarks/mining.py [--commits 20000] [--sample 200] [--workers 2]``
+or ``.venv/bin/python benchmarks/mining.py --repo PATH [--sample 50] [--workers 2]``
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
@@ -32,6 +40,7 @@ from rich.table import Table
 
 from curation.executors import ExecutorConfig
 from curation.mining.history import Rejected, mine_repository
+from curation.mining.licenses import repository_license
 from curation.mining.records import CommitRecord
 from pipelines.mining import STAGES, MiningConfig, build_executors
 
@@ -46,15 +55,117 @@ def _git(*args: str, cwd: Path) -> bytes:
 
 
 def per_commit_fetch(url: str, sha: str, path: str, scratch: Path) -> tuple[bytes, bytes]:
-    """The Themis way: fetch the commit and its parent, check out both file versions."""
+    """The Themis way: fetch the commit and its parent, show both file versions."""
     scratch.mkdir()
-    _git("init", "-q", cwd=scratch)
+    _git("init", "-q", "--bare", cwd=scratch)
     _git("fetch", "-q", "--depth", "2", url, sha, cwd=scratch)
-    _git("checkout", "-q", sha, "--", path, cwd=scratch)
-    new = (scratch / path).read_bytes()
-    _git("checkout", "-q", f"{sha}^", "--", path, cwd=scratch)
-    old = (scratch / path).read_bytes()
+    new = _git("show", f"{sha}:{path}", cwd=scratch)
+    old = _git("show", f"{sha}^:{path}", cwd=scratch)
     return old, new
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8").removeprefix("\ufeff")
+
+
+def fetch_sample(repo: Path, sample: list[CommitRecord], scratch: Path) -> float:
+    """Seconds for the per-commit approach on ``sample``, each result checked."""
+    started = time.perf_counter()
+    for index, record in enumerate(track(sample, description="fetch per commit")):
+        old, new = per_commit_fetch(
+            repo.as_uri(), record.commit, record.path, scratch / f"s{index}"
+        )
+        assert (_text(old), _text(new)) == (record.old_contents, record.new_contents), record.commit
+    return time.perf_counter() - started
+
+
+def run_pipeline(repo: Path, out: Path, workers: int) -> tuple[dict[str, float], dict]:
+    """Stage by stage, in dependency order, to see where the time goes; each executor
+    finds its dependency already launched and complete, as in a chained run. Building
+    the executors (which preloads what forked workers share) is timed as a stage."""
+    config = MiningConfig(
+        output=out, repos=[repo], license="MIT",
+        executor=ExecutorConfig(tasks=workers, workers=workers, start_method="fork"),
+    )  # fmt: skip
+    started = time.perf_counter()
+    executors = build_executors(config)
+    stage_s: dict[str, float] = {"setup": time.perf_counter() - started}
+    for name, executor in zip(STAGES, executors, strict=True):
+        started = time.perf_counter()
+        executor.run()
+        stage_s[name] = time.perf_counter() - started
+    return stage_s, json.loads((config.output / "stats.json").read_text())
+
+
+def step_seconds(logs: Path, stage: str) -> dict[str, float]:
+    """CPU-side seconds of each step of a stage, summed over its tasks (datatrove's
+    ``time_stats``; the reader's own time is inside the steps that pull from it)."""
+    totals: Counter[str] = Counter()
+    for path in sorted((logs / stage / "stats").glob("*.json")):
+        for step in json.loads(path.read_text("utf-8")):
+            timing = step.get("time_stats") or {}
+            totals[step["name"]] += timing.get("total", 0.0) if isinstance(timing, dict) else 0.0
+    return dict(totals)
+
+
+def print_stages(
+    console: Console, stage_s: dict[str, float], commits: int, steps: dict[str, dict[str, float]]
+) -> None:
+    stages = Table(title="pipeline stages (wall)")
+    for column in ("stage", "seconds", "commits/s"):
+        stages.add_column(column, justify="left" if column == "stage" else "right")
+    for name, seconds in stage_s.items():
+        stages.add_row(name, f"{seconds:.2f}", f"{commits / seconds:,.0f}")
+    console.print(stages)
+    table = Table(title="steps of the mine and write stages (summed over tasks)")
+    table.add_column("step")
+    table.add_column("seconds", justify="right")
+    for stage, times in steps.items():
+        for name, seconds in times.items():
+            table.add_row(f"{stage}: {name}", f"{seconds:.2f}")
+    console.print(table)
+
+
+def measure_repository(repo: Path, sample_size: int, workers: int, seed: int) -> None:
+    """The ``--repo`` mode (see the module docstring)."""
+    console = Console()
+    with tempfile.TemporaryDirectory(prefix="codepref-bench-") as tmp:
+        root = Path(tmp)
+        started = time.perf_counter()
+        items = list(mine_repository(repo, license_id="MIT"))
+        reader_s = time.perf_counter() - started
+        records = [r for r in items if isinstance(r, CommitRecord)]
+        sample = random.Random(seed).sample(records, min(sample_size, len(records)))
+        fetch_s = fetch_sample(repo, sample, root)
+        stage_s, stats = run_pipeline(repo, root / "out", workers)
+        pipeline_s = sum(stage_s.values())
+        steps = {stage: step_seconds(root / "out" / "logs", stage) for stage in ("mine", "write")}
+        commits = len(items)
+        per_candidate = len(sample) / fetch_s
+        table = Table(
+            title=f"{repo}: {commits:,} commits, {len(records):,} candidates "
+            f"(licence {repository_license(repo) or 'not found'}), {workers} workers"
+        )
+        for column in ("approach", "commits", "candidates", "seconds", "commits/s",
+                       "candidates/s", "x per-commit"):  # fmt: skip
+            table.add_column(column, justify="left" if column == "approach" else "right")
+        rows = [
+            ("per-commit fetch + 2 git show (Themis), sample", len(sample), len(sample), fetch_s),
+            ("local reader (log --raw + cat-file), all", commits, len(records), reader_s),
+            ("pipeline end to end", commits, len(records), pipeline_s),
+        ]
+        for name, count, candidates, seconds in rows:
+            rate = candidates / seconds
+            table.add_row(
+                name, f"{count:,}", f"{candidates:,}", f"{seconds:.2f}", f"{count / seconds:,.1f}",
+                f"{rate:,.1f}", f"{rate / per_candidate:,.1f}x",
+            )  # fmt: skip
+        console.print(table)
+        print_stages(console, stage_s, commits, steps)
+    console.print(
+        f"pipeline: rows in {stats['rows_in']:,}, rows out {stats['rows_out']:,}, "
+        f"drops {stats['drops_by_reason']}, privacy {stats['privacy']}"
+    )
 
 
 def main() -> None:
@@ -63,7 +174,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repo", type=Path, help="Measure this local or bare repository.")
     args = parser.parse_args()
+    if args.repo is not None:
+        measure_repository(args.repo, args.sample, args.workers, args.seed)
+        return
     console = Console()
 
     with tempfile.TemporaryDirectory(prefix="codepref-bench-") as tmp:
@@ -81,13 +196,7 @@ def main() -> None:
         assert len(records) == args.commits, (len(records), args.commits)
 
         sample = random.Random(args.seed).sample(records, args.sample)
-        started = time.perf_counter()
-        for index, record in enumerate(track(sample, description="fetch per commit")):
-            old, new = per_commit_fetch(
-                repo.as_uri(), record.commit, record.path, root / f"s{index}"
-            )
-            assert (old.decode(), new.decode()) == (record.old_contents, record.new_contents)
-        fetch_s = time.perf_counter() - started
+        fetch_s = fetch_sample(repo, sample, root)
 
         # The local reader restricted to the sampled commits (``--no-walk`` lists only them).
         wanted = [r.commit for r in sample]
@@ -96,26 +205,13 @@ def main() -> None:
         subset_s = time.perf_counter() - started
         assert sorted(r.commit for r in subset if not isinstance(r, Rejected)) == sorted(wanted)
 
-        config = MiningConfig(
-            output=root / "out", repos=[repo], license="MIT",
-            executor=ExecutorConfig(tasks=args.workers, workers=args.workers, start_method="fork"),
-        )  # fmt: skip
-        # Stage by stage, in dependency order, to see where the time goes; each executor
-        # finds its dependency already launched and complete, as in a chained run. Building
-        # the executors (which preloads what forked workers share) is timed as a stage.
-        started = time.perf_counter()
-        executors = build_executors(config)
-        stage_s: dict[str, float] = {"setup": time.perf_counter() - started}
-        for name, executor in zip(STAGES, executors, strict=True):
-            started = time.perf_counter()
-            executor.run()
-            stage_s[name] = time.perf_counter() - started
+        stage_s, summary = run_pipeline(repo, root / "out", args.workers)
         pipeline_s = sum(stage_s.values())
-        stats = (config.output / "stats.json").read_text()
+        steps = {stage: step_seconds(root / "out" / "logs", stage) for stage in ("mine", "write")}
 
     fetch_rate = args.sample / fetch_s
     rows = [
-        ("per-commit fetch + checkout (Themis), sample", args.sample, fetch_s),
+        ("per-commit fetch + 2 git show (Themis), sample", args.sample, fetch_s),
         ("local reader (log --raw + cat-file), same sample", args.sample, subset_s),
         ("local reader (log --raw + cat-file), all", args.commits, local_s),
         (f"pipeline end to end, {args.workers} workers", len(shas), pipeline_s),
@@ -129,13 +225,7 @@ def main() -> None:
             name, f"{count:,}", f"{seconds:.2f}", f"{rate:,.0f}", f"{rate / fetch_rate:,.0f}x"
         )
     console.print(table)
-    stages = Table(title="pipeline stages")
-    for column in ("stage", "seconds", "commits/s"):
-        stages.add_column(column, justify="left" if column == "stage" else "right")
-    for name, seconds in stage_s.items():
-        stages.add_row(name, f"{seconds:.2f}", f"{len(shas) / seconds:,.0f}")
-    console.print(stages)
-    summary = json.loads(stats)
+    print_stages(console, stage_s, len(shas), steps)
     console.print(
         f"pipeline: rows in {summary['rows_in']:,}, rows out {summary['rows_out']:,}, "
         f"drops {summary['drops_by_reason']}"

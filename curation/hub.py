@@ -27,6 +27,8 @@ from typing import Any
 from huggingface_hub import CommitOperationAdd, HfApi, get_token
 from huggingface_hub.errors import HfHubHTTPError
 
+from curation.privacy.gate import SecretInDatasetError, check_dataset_folder
+
 DEFAULT_MAX_FILES_PER_COMMIT = 1000
 MAIN_BRANCH = "main"
 # Written last, in the last commit: they describe the data files.
@@ -147,6 +149,10 @@ def plan_push(folder: Path, config: PushConfig) -> PushPlan:
             f"{folder}: not a dataset folder (needs README.md and data/**/*.parquet; "
             "make one with `codepref assemble`)"
         )
+    try:
+        check_dataset_folder(folder)
+    except SecretInDatasetError as error:
+        raise HubPushError(str(error)) from error
     files = [
         path
         for path in sorted(folder.rglob("*"))

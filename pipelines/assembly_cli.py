@@ -54,6 +54,12 @@ def assemble_command(
     license: Annotated[str, typer.Option(help="Licence id for the dataset card.")] = "other",
     name: Annotated[str, typer.Option(help="Pretty name for the dataset card.")] = "codepref pairs",
     overwrite: Annotated[bool, typer.Option(help="Replace a dataset already in --out.")] = False,
+    mining_stats: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="stats.json of `codepref mine` runs: repositories and privacy counts for the card."
+        ),
+    ] = None,
 ) -> None:
     """Assemble pairs tables into a dataset folder: shards, dataset card and stats."""
     console = Console()
@@ -67,6 +73,7 @@ def assemble_command(
             default_label_method=label_method,
             license=license,
             pretty_name=name,
+            mining_stats=tuple(mining_stats or ()),
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error

@@ -130,8 +130,12 @@ def run_assembly_stage(config: DemoConfig, pair_folders: list[Path]) -> tuple[di
     out = config.out / "dataset"
     # A larger test share than the training default, so the demo's benchmark has enough
     # problems to say something per aspect.
+    mining_stats = config.out / "commits" / "stats.json"
     assembly = AssemblyConfig(
-        seed=config.seed, license=PROJECT_LICENSE, splits=SplitFractions(0.7, 0.05, 0.25)
+        seed=config.seed,
+        license=PROJECT_LICENSE,
+        splits=SplitFractions(0.7, 0.05, 0.25),
+        mining_stats=(mining_stats,) if mining_stats.exists() else (),
     )
     assemble(inputs, out, assembly, overwrite=True)
     return json.loads((out / "stats.json").read_text()), out

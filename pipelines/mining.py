@@ -5,16 +5,18 @@ therefore its own completion markers, so a rerun after a crash skips finished ta
 redoes unfinished ones (every task writes files named after its rank, which the redo
 overwrites: no row is lost or written twice):
 
-1. ``mine``: read -> commit rules (language, message, licence, contents, tree-sitter) ->
-   aspects -> 13-gram decontamination -> shard ``work/mined`` -> code-token MinHash
-   signatures (from the parse the rules made) and exact-dedup signatures
+1. ``mine``: read -> commit rules (language, message, licence, contents) -> aspects ->
+   tree-sitter (the costly rule, on what is left) -> 13-gram decontamination -> exact
+   duplicates within the task -> shard ``work/mined`` -> code-token MinHash signatures
+   (from the parse the tree-sitter rule made) and exact-dedup signatures
 2. ``exact_find``: exact duplicates across all shards (1 task)
 3. ``minhash_buckets`` (a task per band, up to the configured task count): drop the
    signatures of exact duplicates, then datatrove's bucket stage (merging by one sort, see
    ``SortedMinhashBuckets``)
 4. ``minhash_cluster`` (1 task)
 5. ``write``: handles on the rows of ``work/mined`` -> drop exact, then near duplicates ->
-   load the rows left -> unified diff -> ``commits/<rank>.parquet``. The exact filter
+   load the rows left -> secrets and personal data (``mining_privacy.py``) -> unified
+   diff -> ``commits/<rank>.parquet``. The exact filter
    replays ``exact_find``'s verdict (a lookup of a few integers per row), which gives the
    MinHash filter the very document order that was signed.
 6. ``report``: ``stats.json``
@@ -42,6 +44,7 @@ from curation.dedup import CODE_MINHASH_CONFIG
 from curation.executors import ExecutorConfig, ExecutorKind, build_executor, run_stages
 from curation.mining.filters import FilterConfig
 from curation.mining.remote import FetchConfig
+from curation.privacy.secrets import SecretPolicy
 from curation.steps.mining.decontamination import DecontaminationFilter
 from curation.steps.mining.dedup import (
     CodeMinhashSignature,
@@ -49,7 +52,8 @@ from curation.steps.mining.dedup import (
     SortedMinhashBuckets,
     exact_dedup_config,
 )
-from curation.steps.mining.filters import CommitFilter, UnifiedDiff
+from curation.steps.mining.filters import CommitFilter, SyntaxFilter, UnifiedDiff
+from curation.steps.mining.privacy import PrivacyGuard
 from curation.steps.mining.readers import (
     CommitShardLoader,
     CommitShardRows,
@@ -57,6 +61,7 @@ from curation.steps.mining.readers import (
     RemoteCommitReader,
 )
 from curation.steps.mining.tagging import AspectTagging
+from curation.steps.mining.task_dedup import TaskExactDedup
 from curation.steps.mining.writers import CommitShardWriter, MiningReport
 
 STAGES: tuple[str, ...] = (
@@ -90,6 +95,8 @@ class MiningConfig:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     classifier: AspectClassifier | None = None
     keep_untagged: bool = False
+    # a commit with a secret is dropped ("drop") or has it replaced by <SECRET_n> ("redact")
+    secret_policy: SecretPolicy = SecretPolicy.DROP
     # "fork": local workers start as copies of this process instead of fresh interpreters
     # that re-import datatrove, pyarrow and the grammars (seconds per stage)
     executor: ExecutorConfig = field(
@@ -130,12 +137,16 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
     dedup = exact_dedup_config()
     mine: list[PipelineStep] = [
         *_readers(config),
-        CommitFilter(config.filters),
+        # cheapest first: rules on metadata and text, then the message's aspects, and only
+        # then tree-sitter on both sides of what is left (see CommitFilter)
+        CommitFilter(config.filters, parse=False),
         AspectTagging(config.classifier, keep_untagged=config.keep_untagged),
+        SyntaxFilter(config.filters),
     ]
     if config.benchmarks:
         mine.append(DecontaminationFilter(config.benchmarks))
     mine += [
+        TaskExactDedup(),
         CommitShardWriter(str(work / "mined")),
         CodeMinhashSignature(str(work / "minhash_raw")),
         ExactDedupSignature(str(work / "exact_sigs"), config=dedup),
@@ -178,12 +189,25 @@ def stage_pipelines(config: MiningConfig) -> dict[str, tuple[list[PipelineStep],
                 ExactDedupFilter(str(work / "exact_dups"), config=dedup),
                 MinhashDedupFilter(str(work / "minhash_remove")),
                 CommitShardLoader(work / "mined"),
+                PrivacyGuard(config.secret_policy),
                 UnifiedDiff(),
                 CommitShardWriter(str(config.output / "commits")),
             ],
             config.tasks,
         ),
-        "report": ([MiningReport(config.output, config.logs, STAGES[:-1], DROP_STAGES)], 1),
+        "report": (
+            [
+                MiningReport(
+                    config.output,
+                    config.logs,
+                    STAGES[:-1],
+                    DROP_STAGES,
+                    config.secret_policy,
+                    config.filters.licenses,
+                )
+            ],
+            1,
+        ),
     }
 
 

@@ -14,6 +14,7 @@ from curation.executors import ExecutorConfig, SlurmOptions
 from curation.mining.filters import FilterConfig
 from curation.mining.licenses import PERMISSIVE_LICENSES
 from curation.mining.remote import FetchConfig
+from curation.privacy.secrets import SecretPolicy
 from pipelines.options import parse_languages
 
 
@@ -59,6 +60,13 @@ def mine(
     keep_untagged: Annotated[
         bool, typer.Option("--keep-untagged", help="Keep commits that match no aspect.")
     ] = False,
+    secret_policy: Annotated[
+        str,
+        typer.Option(
+            "--secrets",
+            help="A commit with a secret: 'drop' it, or 'redact' the secret to <SECRET_n>.",
+        ),
+    ] = "drop",
     fetch_timeout: Annotated[float, typer.Option(help="Seconds per git fetch.")] = 60.0,
     fetch_workers: Annotated[int, typer.Option(help="Concurrent fetches per task.")] = 8,
     slurm_partition: Annotated[str | None, typer.Option(help="Slurm partition.")] = None,
@@ -89,6 +97,7 @@ def mine(
             ),
             fetch=FetchConfig(timeout_s=fetch_timeout, workers=fetch_workers),
             keep_untagged=keep_untagged,
+            secret_policy=SecretPolicy(secret_policy),
             executor=executor_config,
         )
         stats_path = run_mining(config)

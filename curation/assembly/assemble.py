@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.assembly.card import render_card
+from curation.assembly.mining_summary import summarize_mining
 from curation.assembly.reader import expand_inputs, read_pairs
 from curation.assembly.records import DropLog, Pair
 from curation.assembly.selection import cap_cells, deduplicate, drop_contradictions
@@ -29,6 +30,7 @@ from curation.assembly.splits import SplitFractions, group_key, split_for_group
 from curation.assembly.stats import compute_stats
 from curation.assembly.writer import ShardFile, prepare_output, write_shards
 from curation.pairs.system import SystemPromptShares, choose_system_prompt
+from curation.privacy.gate import check_dataset_folder
 from curation.schema import LABEL_METHODS
 
 
@@ -44,6 +46,8 @@ class AssemblyConfig:
     default_label_method: str | None = None
     license: str = "other"
     pretty_name: str = "codepref pairs"
+    # stats.json of the `codepref mine` runs behind the commit pairs, for the card
+    mining_stats: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         if self.default_label_method not in (None, *LABEL_METHODS):
@@ -129,11 +133,17 @@ def write_dataset(
             f"no pair survived assembly ({assembled.drops.total} dropped: "
             f"{dict(assembled.drops.counts)}); nothing to write"
         )
+    mining = summarize_mining(config.mining_stats)  # a bad file fails before any write
     prepare_output(out_dir, overwrite=overwrite)
     shards = write_shards(assembled.pairs, out_dir, config.rows_per_shard)
+    # the last gate: a shard with a secret stops here, before the card that makes the
+    # folder pushable is written (SecretInDatasetError names the file and row)
+    check_dataset_folder(out_dir / "data")
     stats = compute_stats(
         assembled.pairs, assembled.drops, assembled.inputs, shards, config.recorded()
     )
+    if mining is not None:
+        stats["mining"] = mining
     (out_dir / "stats.json").write_text(
         json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

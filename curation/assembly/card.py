@@ -187,6 +187,9 @@ def render_card(stats: dict[str, Any], pretty_name: str, license: str) -> str:
         *_test_suite_section(stats),
         "## Dropped rows",
         _drops_section(stats, config),
+        "## Secrets and personal data",
+        _privacy_section(stats.get("mining")),
+        *_repositories_section(stats.get("mining")),
         "## Criteria",
         markdown_table(["aspect", "description"], [[a, ASPECT_DESCRIPTIONS[a]] for a in ASPECTS]),
         "## Licence",
@@ -213,6 +216,55 @@ def _test_suite_section(stats: dict[str, Any]) -> list[str]:
             "known-wrong solution to measure it)."
         ),
         markdown_table(["TNR", "pairs"], [[bucket, f"{n:,}"] for bucket, n in tnr.items()]),
+    ]
+
+
+PRIVACY_PRACTICE = (
+    "Every shard of this folder was scanned for secrets with the plugins of Yelp's "
+    "`detect-secrets` (cloud and service keys and tokens, private keys, passwords in "
+    "connection URLs, `password = ...` keywords) plus random-looking literals assigned to "
+    "a name; `codepref assemble` and `codepref push` refuse a folder where one is found. "
+    "Mined commits follow the practice of BigCode's PII pipeline for The Stack: a commit "
+    "with a secret is dropped (or, when mining with `--secrets redact`, the secret becomes "
+    "`<SECRET_n>`, the same on both sides of the pair); e-mail addresses become `<EMAIL>`, "
+    "key-like literals `<KEY>`, and public IP addresses a documentation address "
+    "(`192.0.2.x`, `2001:db8::x`; private, loopback and version-like addresses stay); "
+    "message trailers that name people (`Signed-off-by:`, `Co-authored-by:`...) are "
+    "removed. No table has an author name or e-mail column."
+)
+
+
+def _privacy_section(mining: dict[str, Any] | None) -> str:
+    if mining is None:
+        return PRIVACY_PRACTICE
+    rows = [
+        ["secret policy", mining["secret_policy"]],
+        ["commits dropped for a secret", f"{mining['dropped_secret']:,}"],
+        ["secrets redacted", f"{mining['secrets_redacted']:,}"],
+        *[
+            [f"commits with a secret: {kind}", f"{n:,}"]
+            for kind, n in mining["commits_with_secrets_by_detector"].items()
+        ],
+        *[[f"replaced: {kind}", f"{n:,}"] for kind, n in mining["pii_replacements"].items()],
+    ]
+    return PRIVACY_PRACTICE + "\n\n" + markdown_table(["mined commits", "count"], rows)
+
+
+def _repositories_section(mining: dict[str, Any] | None) -> list[str]:
+    if not mining or not mining["repositories"]:
+        return []
+    rows = [
+        [
+            name, r["license"], f"{r['commits']:,}", f"{r['candidates']:,}",
+            f"{r['rows_out']:,}", f"{r['yield']:.2%}",
+        ]
+        for name, r in mining["repositories"].items()
+    ]  # fmt: skip
+    return [
+        "## Mined repositories",
+        "Commits read, single-file candidates, rows kept after every filter and deduplication, "
+        "and the yield (rows kept per commit), per repository.",
+        markdown_table(["repository", "licence", "commits", "candidates", "rows", "yield"], rows),
     ]
 
 

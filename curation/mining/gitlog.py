@@ -10,6 +10,7 @@ candidate rule (``benchmarks/mining.py`` measures the difference).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,11 @@ _RS = "\x1e"
 _US = "\x1f"
 _LOG_FORMAT = f"{_RS}%H{_US}%P{_US}%at{_US}%B"
 _READ_SIZE = 1 << 16
+# git's words for an object it cannot read (missing, corrupt, or not fetched in a partial
+# clone); a git log that dies with one of them skips a commit instead of the repository.
+_UNREADABLE = re.compile(
+    rb"unable to read|could not fetch|bad object|missing (?:blob|tree)|corrupt|inflate"
+)
 
 
 class GitError(RuntimeError):
@@ -32,13 +38,18 @@ class GitError(RuntimeError):
 
 @dataclass
 class LogCommit:
-    """A commit as ``git log`` lists it: ids, author time, message and raw changes."""
+    """A commit as ``git log`` lists it: ids, author time, message and raw changes.
+
+    ``unreadable`` marks a commit that git could not show because an object it needs is
+    missing (a partial clone, a damaged pack): only its sha is known.
+    """
 
     sha: str
     parents: list[str]
     author_time: int
     message: str
     changes: list[RawChange] = field(default_factory=list)
+    unreadable: bool = False
 
 
 def git(repo: Path | str, *args: str, timeout: float | None = None) -> bytes:
@@ -123,27 +134,54 @@ def parse_log(tokens: Iterator[bytes]) -> Iterator[LogCommit]:
         yield current
 
 
-def iter_log(repo: Path | str, revisions: Sequence[str] = ("--all",)) -> Iterator[LogCommit]:
-    """Every commit reachable from ``revisions``, newest first, with its raw changes.
+def iter_log(
+    repo: Path | str,
+    revisions: Sequence[str] = ("--all",),
+    skip: int = 0,
+    max_count: int | None = None,
+) -> Iterator[LogCommit]:
+    """Every commit reachable from ``revisions``, newest first, with its raw changes
+    (``skip`` and ``max_count`` select a window of the walk, as ``git log`` does).
 
     Rename detection is on (``-M``) so that a rename counts as one, not as a delete plus an
     add; merges list no changes (git's default), which the candidate rule rejects anyway.
+
+    Rename detection reads blobs, so a repository that lacks one (a partial clone, a lost
+    pack) makes ``git log`` die at the commit that needs it, before printing it. That
+    commit is then the next one of the walk: it is yielded as ``unreadable`` and the log
+    resumes after it, so one missing object costs one commit, not the repository.
     """
-    command = [
-        "git", "-C", str(repo), "log", *revisions, "--raw", "-M", "--no-abbrev", "-z",
-        "--no-color", "--no-ext-diff", f"--format={_LOG_FORMAT}",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
-    try:
-        yield from parse_log(_tokens(process.stdout))
-    finally:
-        process.stdout.close()
-        stderr = process.stderr.read()
-        process.stderr.close()
-        code = process.wait()
-    if code != 0 and b"does not have any commits" not in stderr:
-        raise GitError(f"{repo}: git log failed ({code}): {_decode(stderr).strip()}")
+    listed = 0
+    while max_count is None or listed < max_count:
+        window = [f"--skip={skip + listed}"] if skip + listed else []
+        if max_count is not None:
+            window.append(f"--max-count={max_count - listed}")
+        command = [
+            "git", "-C", str(repo), "log", *revisions, *window, "--raw", "-M", "--no-abbrev",
+            "-z", "--no-color", "--no-ext-diff", f"--format={_LOG_FORMAT}",
+        ]  # fmt: skip
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            for commit in parse_log(_tokens(process.stdout)):
+                listed += 1
+                yield commit
+        finally:
+            process.stdout.close()
+            stderr = process.stderr.read()
+            process.stderr.close()
+            code = process.wait()
+        if code == 0 or b"does not have any commits" in stderr:
+            return
+        message = f"{repo}: git log failed ({code}): {_decode(stderr).strip()}"
+        if not _UNREADABLE.search(stderr):
+            raise GitError(message)
+        at = skip + listed
+        sha = git(repo, "rev-list", *revisions, f"--skip={at}", "--max-count=1").strip()
+        if not sha:
+            raise GitError(message)
+        listed += 1
+        yield LogCommit(_decode(sha), [], 0, "", unreadable=True)
 
 
 class BlobReader:

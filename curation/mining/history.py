@@ -20,6 +20,8 @@ from curation.mining.records import CommitRecord, split_message
 
 # Candidates whose blobs are requested from git in one round trip.
 _BATCH = 256
+# The drop reason of a commit whose log entry or blobs the repository cannot provide.
+UNREADABLE_OBJECT = "unreadable_object"
 
 
 @dataclass(frozen=True)
@@ -60,15 +62,18 @@ def mine_repository(
     """
     name = name or repository_name(repo)
     license_id = license_id or repository_license(repo)
+    skip, size = 0, None
     if world_size > 1:
         count = int(git(repo, "rev-list", "--count", *revisions))
         skip, size = shard_window(count, rank, world_size)
         if size == 0:
             return
-        revisions = (*revisions, f"--skip={skip}", f"--max-count={size}")
     with BlobReader(repo) as blobs:
         pending: list[tuple[LogCommit, Candidate]] = []
-        for commit in iter_log(repo, revisions):
+        for commit in iter_log(repo, revisions, skip=skip, max_count=size):
+            if commit.unreadable:
+                yield Rejected(commit.sha, UNREADABLE_OBJECT)
+                continue
             candidate, reason = select_change(commit.parents, commit.changes)
             if candidate is None:
                 yield Rejected(commit.sha, reason or "not_a_candidate")
@@ -91,7 +96,7 @@ def _records(
     for index, (commit, candidate) in enumerate(pending):
         old, new = contents[2 * index], contents[2 * index + 1]
         if old is None or new is None:
-            yield Rejected(commit.sha, "missing_blob")
+            yield Rejected(commit.sha, UNREADABLE_OBJECT)
             continue
         old_text, old_reason = decode_source(old)
         new_text, new_reason = decode_source(new)

@@ -16,6 +16,7 @@ from datetime import datetime
 import pyarrow as pa
 from datatrove.data import Document
 
+from curation.privacy.trailers import strip_trailers
 from curation.schema import COMMITS
 
 
@@ -51,8 +52,9 @@ def commit_id(repo: str, commit: str, path: str) -> str:
 
 
 def split_message(message: str) -> tuple[str, str]:
-    """(subject, full message): git's subject is the first paragraph's first line."""
-    message = message.strip("\n")
+    """(subject, full message): git's subject is the first paragraph's first line. Trailers
+    that name people (``Signed-off-by:``...) are removed: no author reaches a table."""
+    message = strip_trailers(message)[0].strip("\n")
     return message.split("\n", 1)[0].strip(), message
 
 

@@ -534,3 +534,29 @@ def test_cli_push_reports_errors_and_pushes(hub: Any, dataset_dir: Path, monkeyp
         state.repos["alice/cli"].head("dev")["stats.json"]
         == (dataset_dir / "stats.json").read_bytes()
     )
+
+
+def test_a_folder_with_a_secret_is_refused_before_any_upload(
+    hub: Any, dataset_dir: Path, tmp_path: Path
+):
+    import shutil
+
+    folder = tmp_path / "leaky"
+    shutil.copytree(dataset_dir, folder)
+    shard = sorted((folder / "data").rglob("*.parquet"))[0]
+    table = pq.read_table(shard)
+    key = "AKIA" + "J3K4L5M6N7P8Q9R2"
+    chosen = table.column("chosen").to_pylist()
+    chosen[1] = f'aws_access_key_id = "{key}"\n'
+    column = table.schema.get_field_index("chosen")
+    pq.write_table(table.set_column(column, "chosen", pa.array(chosen)), shard)
+    result = CliRunner().invoke(app, ["push", str(folder), "--repo-id", "org/leaky", "--dry-run"])
+    assert result.exit_code == 1
+    assert f"{shard}: row 1, column 'chosen', line 1: a secret (AWS Access Key)" in " ".join(
+        result.output.split()
+    )
+    assert key not in result.output
+    state, _ = hub
+    with pytest.raises(HubPushError, match="AWS Access Key"):
+        push_dataset(folder, PushConfig("alice/leaky", token="tok-alice"))
+    assert "alice/leaky" not in state.repos

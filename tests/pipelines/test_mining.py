@@ -661,3 +661,20 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     for key in ("rows_in", "rows_out", "drops_by_reason", "accounted"):
         assert resumed_stats[key] == clean_stats[key]
     assert clean_stats["rows_in"] == 1501 and clean_stats["accounted"] is True
+
+
+def test_stats_name_each_repository_with_its_licence_and_yield(mined: Path, zoo: Path) -> None:
+    stats = json.loads((mined / "stats.json").read_text())
+    repos = stats["repositories"]
+    assert sorted(repos) == ["fork", "gpl", "main", "nolicense"]
+    assert {name: r["license"] for name, r in repos.items()} == {
+        "fork": "MIT", "gpl": "GPL-3.0", "main": "MIT", "nolicense": "unknown",
+    }  # fmt: skip
+    assert [name for name, r in repos.items() if not r["allowed"]] == ["gpl", "nolicense"]
+    assert stats["repositories_not_allowed"] == 2
+    assert sum(r["commits"] for r in repos.values()) == stats["rows_in"]
+    assert sum(r["rows_out"] for r in repos.values()) == stats["rows_out"] == 8
+    assert repos["gpl"]["rows_out"] == repos["nolicense"]["rows_out"] == 0
+    assert repos["gpl"]["commits"] == 2 and repos["gpl"]["candidates"] == 1
+    main = repos["main"]
+    assert main["yield"] == round(main["rows_out"] / main["commits"], 6) > 0

@@ -58,6 +58,7 @@ def test_language_subset_and_licence_allowlist(repo: Path, tmp_path: Path) -> No
         (["--repos", "{repo}", "--executor", "slurm"], "--slurm-partition"),
         (["--repos", "{repo}", "--languages", "Kotlin"], "unknown language"),
         (["--repos", "{missing}"], "nor a directory of them"),
+        (["--repos", "{repo}", "--secrets", "keep"], "'keep' is not a valid SecretPolicy"),
     ],
 )
 def test_bad_arguments(repo: Path, tmp_path: Path, extra: list[str], message: str) -> None:
@@ -65,3 +66,15 @@ def test_bad_arguments(repo: Path, tmp_path: Path, extra: list[str], message: st
     result = CliRunner().invoke(app, ["mine", "--out", str(tmp_path / "o"), *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_stats_report_the_secret_policy_and_the_repository(repo: Path, tmp_path: Path) -> None:
+    args = ["mine", "--repos", str(repo), "--out", str(tmp_path), "--license", "MIT"]
+    result = CliRunner().invoke(app, [*args, "--secrets", "redact"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert stats["privacy"]["secret_policy"] == "redact"
+    assert stats["repositories"]["web"] == {
+        "license": "MIT", "allowed": True, "commits": 2, "candidates": 1, "rows_out": 1,
+        "yield": 0.5,
+    }  # fmt: skip

@@ -103,7 +103,10 @@ class CodeMinhashSignature(PipelineStep):
                         parsed = doc.metadata.pop(PARSED_NEW, None)
                         source = doc.text if parsed is None else parsed
                         tokens = code_tokens(source, doc.metadata["language"])
-                        hashes = code_shingles(tokens, config.n_grams, hash_func)
+                        # a signature is a minimum per hash function, the same over the
+                        # set as over the list; code repeats itself (4 shingles in 10 on a
+                        # C history), and signing costs per shingle
+                        hashes = np.unique(code_shingles(tokens, config.n_grams, hash_func))
                         if hashes.size:
                             shingles.append(hashes)
                             positions.append(position)

@@ -18,8 +18,15 @@ from datatrove.pipeline.base import PipelineStep
 
 from curation.mining.gitlog import find_repositories
 from curation.mining.history import Rejected, mine_repository, repository_name
+from curation.mining.licenses import repository_license
 from curation.mining.records import row_to_document, to_document
 from curation.mining.remote import FetchConfig, RemoteCommit, RemoteFetcher
+from curation.steps.mining.repositories import (
+    LICENSE_PREFIX,
+    REPO_PREFIX,
+    objects_size,
+    shard_by_size,
+)
 
 ROWS_IN = "rows_in"
 # Metadata key of a row handle's row number in its shard (CommitShardRows).
@@ -62,12 +69,14 @@ class LocalHistoryReader(PipelineStep):
     def shard(self, rank: int, world_size: int) -> tuple[list[str], int, int]:
         """(repositories, commit rank, commit world size) of one task.
 
-        With at least as many repositories as tasks each task takes whole repositories; with
-        fewer, every task takes its contiguous window of every log (``git log --skip``), so
-        a single large repository still uses all tasks and is still walked about once.
+        With at least as many repositories as tasks each task takes whole repositories,
+        balanced by size (``mining_repositories.shard_by_size``); with fewer, every task
+        takes its contiguous window of every log (``git log --skip``), so a single large
+        repository still uses all tasks and is still walked about once.
         """
         if len(self.repos) >= world_size:
-            return self.repos[rank::world_size], 0, 1
+            sizes = [objects_size(Path(repo)) for repo in self.repos]
+            return shard_by_size(self.repos, world_size, sizes)[rank], 0, 1
         return self.repos, rank, world_size
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1):
@@ -76,16 +85,16 @@ class LocalHistoryReader(PipelineStep):
         repos, commit_rank, commit_world = self.shard(rank, world_size)
         for repo in map(Path, repos):
             name = repository_name(repo)
-            override = self.licenses.get(name, self.license)
+            license_id = self.licenses.get(name, self.license) or repository_license(repo)
             items = mine_repository(
                 repo,
                 name=name,
-                license_id=override,
+                license_id=license_id,
                 rank=commit_rank,
                 world_size=commit_world,
                 revisions=self.revisions,
             )
-            counts: Counter[str] = Counter()
+            counts: Counter[str] = Counter({f"{LICENSE_PREFIX}{name}/{license_id or 'unknown'}": 1})
             try:
                 for item in items:
                     counts[ROWS_IN] += 1
@@ -95,6 +104,8 @@ class LocalHistoryReader(PipelineStep):
                     counts["candidates"] += 1
                     yield to_document(item)
             finally:
+                counts[f"{REPO_PREFIX}{name}/commits"] = counts[ROWS_IN]
+                counts[f"{REPO_PREFIX}{name}/candidates"] = counts["candidates"]
                 tally(self, counts)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,9 +15,12 @@ from datatrove.io import DataFolderLike, get_datafolder
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.writers.parquet import ParquetWriter
 
+from curation.mining.licenses import PERMISSIVE_LICENSES
 from curation.mining.records import documents_to_table
 from curation.schema import COMMITS
+from curation.steps.mining.privacy import privacy_counts
 from curation.steps.mining.readers import ROWS_IN
+from curation.steps.mining.repositories import repository_counts
 
 
 def rank_shard_writer(folder: str | Path, schema: pa.Schema, adapter) -> ParquetWriter:
@@ -125,14 +128,16 @@ def drops_by_reason(stages: dict[str, list[dict[str, float]]]) -> dict[str, int]
 def output_counts(folder: Path) -> dict:
     """Rows out, per language, per aspect, and per language and aspect."""
     languages: Counter[str] = Counter()
+    repos: Counter[str] = Counter()
     aspects: Counter[str] = Counter()
     pairs: dict[str, Counter[str]] = {}
     rows = 0
     for path in sorted(folder.glob("*.parquet")):
-        table = pq.read_table(path, columns=["language", "aspects"])
-        columns = (table["language"].to_pylist(), table["aspects"].to_pylist())
-        for language, tags in zip(*columns, strict=True):
+        table = pq.read_table(path, columns=["repo", "language", "aspects"])
+        columns = [table[name].to_pylist() for name in ("repo", "language", "aspects")]
+        for repo, language, tags in zip(*columns, strict=True):
             rows += 1
+            repos[repo] += 1
             languages[language] += 1
             for aspect in tags or []:
                 aspects[aspect] += 1
@@ -142,6 +147,7 @@ def output_counts(folder: Path) -> dict:
         "by_language": dict(sorted(languages.items())),
         "by_aspect": dict(sorted(aspects.items())),
         "by_language_aspect": {k: dict(sorted(v.items())) for k, v in sorted(pairs.items())},
+        "by_repository": dict(sorted(repos.items())),
     }
 
 
@@ -162,12 +168,16 @@ class MiningReport(PipelineStep):
         logs_folder: str | Path,
         stages: Sequence[str],
         drop_stages: Sequence[str],
+        secret_policy: str = "drop",
+        licenses: Collection[str] = PERMISSIVE_LICENSES,
     ) -> None:
         super().__init__()
         self.output_folder = str(output_folder)
         self.logs_folder = str(logs_folder)
         self.stages = list(stages)
         self.drop_stages = list(drop_stages)
+        self.secret_policy = str(secret_policy)
+        self.licenses = sorted(licenses)
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1):
         if data:
@@ -177,12 +187,20 @@ class MiningReport(PipelineStep):
         rows_in = int(sum(step.get(ROWS_IN, 0) for step in stages[self.stages[0]]))
         drops = drops_by_reason({name: stages[name] for name in self.drop_stages})
         counts = output_counts(Path(self.output_folder) / "commits")
+        repositories = repository_counts(
+            stages[self.stages[0]], counts.pop("by_repository"), self.licenses
+        )
         report = {
             "rows_in": rows_in,
             **counts,
             "dropped": sum(drops.values()),
             "drops_by_reason": drops,
             "accounted": rows_in == counts["rows_out"] + sum(drops.values()),
+            "repositories": repositories,
+            "repositories_not_allowed": sum(not r["allowed"] for r in repositories.values()),
+            "privacy": privacy_counts(
+                [step for name in self.drop_stages for step in stages[name]], self.secret_policy
+            ),
             "stages": stages,
         }
         path = Path(self.output_folder) / "stats.json"

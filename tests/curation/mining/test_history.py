@@ -85,3 +85,56 @@ def test_shards_partition_the_commits(tmp_path: Path) -> None:
     assert sorted(seen) == sorted(shas)
     assert [shard_window(10, rank, 3) for rank in range(3)] == [(0, 3), (3, 3), (6, 4)]
     assert shard_window(1, 1, 2) == (0, 1) and shard_window(1, 0, 2) == (0, 0)
+
+
+def _git(repo: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def _commit(repo: Path, message: str, files: dict[str, str], remove: tuple[str, ...] = ()) -> str:
+    for path in remove:
+        _git(repo, "rm", "-q", path)
+    for path, text in files.items():
+        (repo / path).write_text(text)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", message)
+    return _git(repo, "rev-parse", "HEAD")
+
+
+def _module(name: str, value: int) -> str:
+    return "".join(f"def {name}_{i}(x):\n    return x * {i} + {value}\n\n" for i in range(12))
+
+
+def test_missing_objects_drop_their_commits_not_the_repository(tmp_path: Path) -> None:
+    """A checkout whose loose blobs were deleted: one lacks the old side of a candidate
+    (``git cat-file`` answers ``missing``), the other is needed by rename detection, which
+    makes ``git log`` itself die (``fatal: unable to read``) in the middle of the walk."""
+    repo = tmp_path / "damaged"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    _commit(
+        repo, "Initial", {"a.py": _module("a", 1), "b.py": _module("b", 1), "c.py": _module("c", 1)}
+    )
+    first = _commit(repo, "Fix the offset of every a helper", {"a.py": _module("a", 2)})
+    lost_old = _commit(repo, "Fix the offset of every b helper", {"b.py": _module("b", 2)})
+    renamed = _commit(
+        repo, "Move c to d and fix its offset", {"d.py": _module("c", 2)}, remove=("c.py",)
+    )
+    last = _commit(repo, "Fix the offset of a again", {"a.py": _module("a", 3)})
+    for path in ("b.py", "c.py"):
+        blob = _git(repo, "rev-parse", f"{first}:{path}")
+        (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    items = list(mine_repository(repo, license_id="MIT"))
+    reasons = {item.commit: item.reason for item in items if isinstance(item, Rejected)}
+    kept = [item.commit for item in items if isinstance(item, CommitRecord)]
+    assert kept == [last, first]
+    assert reasons[lost_old] == "unreadable_object"
+    assert reasons[renamed] == "unreadable_object"
+    assert len(items) == 5  # every commit accounted for, the root included

@@ -246,7 +246,11 @@ def test_local_reader_shards_by_repo_or_by_commit(tmp_path: Path) -> None:
             [SyntheticCommit(f"{name}{i}", {"x.py": f"x = {i}\n"}) for i in range(6)],
         )
     reader = LocalHistoryReader([tmp_path], license="MIT")
-    assert reader.shard(1, 2) == ([str(tmp_path / "b")], 0, 1)
+    # as many repositories as tasks or more: whole repositories (balanced by size, see
+    # test_mining_repositories.py), each in exactly one task
+    shards = [reader.shard(rank, 2) for rank in range(2)]
+    assert sorted(repo for repos, _, _ in shards for repo in repos) == reader.repos
+    assert all(repos and (rank, world) == (0, 1) for repos, rank, world in shards)
     assert reader.shard(1, 4) == (reader.repos, 1, 4)
     for world in (1, 2, 3, 5):
         ids = [
@@ -324,3 +328,23 @@ def test_sorted_buckets_write_what_datatrove_writes(tmp_path: Path) -> None:
         assert _stats(ours)["total_matches"] == pairs
     with pytest.raises(ValueError, match="index"):
         SortedMinhashBuckets(sigs, str(tmp_path / "x"), index_folder=sigs).run(None, 0, 1)
+
+
+def test_syntax_filter_runs_only_the_tree_sitter_rule_after_the_cheap_ones() -> None:
+    """The pipeline's order: CommitFilter(parse=False) keeps what only a parse can reject,
+    and SyntaxFilter rejects it, leaving the new side's parse for the signature step."""
+    from curation.steps.mining.filters import SyntaxFilter
+
+    docs = [
+        _doc("def f():\n    return 1\n"),
+        _doc("def f(:\n"),  # new_parse_error
+        _doc("# only a comment\n", old="# another\n"),  # shallow_ast
+    ]
+    cheap = CommitFilter(parse=False)
+    passed = list(cheap.run(iter(docs)))
+    assert passed == docs and all(PARSED_NEW not in d.metadata for d in passed)
+    syntax = SyntaxFilter()
+    assert list(syntax.run(iter(passed))) == docs[:1]
+    assert docs[0].metadata[PARSED_NEW].data == docs[0].text.encode()
+    stats = _stats(syntax)
+    assert stats["dropped_new_parse_error"] == 1 and stats["dropped_shallow_ast"] == 1
