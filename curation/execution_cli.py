@@ -204,10 +204,10 @@ def execute(
     bugs = None
     if llm_bugs:
         try:
-            backend = OpenAIConfig.from_env(base_url=llm_base_url, model=llm_model)
+            llm = OpenAIConfig.from_env(base_url=llm_base_url, model=llm_model)
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="--llm-base-url") from error
-        bugs = BugInjectionConfig(backend)
+        bugs = BugInjectionConfig(llm)
     summary = run_execution_pipeline(
         found_problems,
         found_solutions,

@@ -27,6 +27,8 @@ from typing import Any
 from huggingface_hub import CommitOperationAdd, HfApi, get_token
 from huggingface_hub.errors import HfHubHTTPError
 
+from curation.credentials import Secret, mask
+
 DEFAULT_MAX_FILES_PER_COMMIT = 1000
 MAIN_BRANCH = "main"
 # Written last, in the last commit: they describe the data files.
@@ -68,7 +70,10 @@ class PushConfig:
     commit_message: str = "Upload codepref dataset"
     max_files_per_commit: int = DEFAULT_MAX_FILES_PER_COMMIT
     endpoint: str | None = None
-    token: str | None = None
+    token: Secret | str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "token", Secret.coerce(self.token, "HF_TOKEN"))
 
     @property
     def branch(self) -> str:
@@ -166,7 +171,8 @@ def plan_push(folder: Path, config: PushConfig) -> PushPlan:
 
 
 def resolve_token(config: PushConfig) -> str:
-    token = config.token or get_token()
+    secret = config.token or Secret(get_token(), env="HF_TOKEN")
+    token = secret.reveal() if isinstance(secret, Secret) else None
     if not token:
         raise HubTokenError(
             "no Hugging Face token: set HF_TOKEN or run `hf auth login` "
@@ -277,18 +283,19 @@ def _status(error: BaseException) -> int | None:
 
 def _classify(error: BaseException, config: PushConfig, done: int, total: int) -> HubPushError:
     status = _status(error)
+    cause = mask(str(error))  # a Hub error may echo the request, header included
     if status == 401:
         return HubTokenError(
-            f"the endpoint rejected the token (401): {error}. Set a valid HF_TOKEN or run "
+            f"the endpoint rejected the token (401): {cause}. Set a valid HF_TOKEN or run "
             "`hf auth login --force`"
         )
     if status == 403:
         return HubPermissionError(
-            f"not allowed to write to {config.repo_id} (403): {error}. The repository may "
+            f"not allowed to write to {config.repo_id} (403): {cause}. The repository may "
             "belong to someone else, or the token lacks write access to it"
         )
     return HubUploadInterrupted(
         f"upload to {config.repo_id}@{config.branch} interrupted after {done} of {total} "
-        f"commit(s): {error}. Run the same push again to resume: content already on the Hub "
+        f"commit(s): {cause}. Run the same push again to resume: content already on the Hub "
         "is not uploaded twice"
     )

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from curation.credentials import redact
 from curation.criteria import UnknownAspectError, normalize_aspect
 from curation.judge.backends import Backend, OpenAIBackend, OpenAIConfig, VLLMBackend, VLLMConfig
 from curation.judge.cache import ResponseCache
@@ -177,7 +178,7 @@ def judge(
         "cache": {"hits": cache.hits, "misses": cache.misses},
         "protocol": asdict(protocol),
     }
-    (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / "report.json").write_text(json.dumps(redact(report), indent=2) + "\n")
     _print_summary(Console(), report)
 
 

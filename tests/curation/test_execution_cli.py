@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +15,7 @@ from curation.steps.execution_tables import read_table
 from pipelines.cli import app
 
 runner = CliRunner()
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 PROBLEM_ROWS = [
     {
@@ -167,3 +171,41 @@ def test_mutate_lists_and_writes_mutants(tmp_path: Path) -> None:
     assert any("return 1 - n" in text for text in written)
     bad = runner.invoke(app, ["mutate", str(source), "--operators", "explode"])
     assert bad.exit_code != 0
+
+
+LLM_KEY = "sk-codepref-fake-0123456789abcdef"
+
+
+@pytest.mark.slow
+def test_llm_bugs_are_injected_executed_and_paired_without_leaking_the_key(
+    llm_server, tmp_path: Path
+) -> None:
+    """The whole --llm-bugs path against a loopback OpenAI-compatible server: the answer
+    becomes an ``llm`` solution, runs in the sandbox, fails, and is the rejected side of a
+    correctness pair; the API key reaches the server and nothing else."""
+    llm_server.state.reset(
+        lambda payload, index: {"text": "```python\nprint(int(input()) * 3)\n```"}
+    )
+    problems = write_jsonl(tmp_path / "problems.jsonl", PROBLEM_ROWS)
+    solutions = write_jsonl(
+        tmp_path / "solutions.jsonl", [dict(SOLUTION_ROWS[0], origin="reference")]
+    )
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "execute", str(problems), str(solutions),
+         "--out", str(out), "--backend", "process", "--repeats", "1", "--llm-bugs",
+         "--llm-base-url", llm_server.url, "--llm-model", "scripted"],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "OPENAI_API_KEY": LLM_KEY},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(llm_server.state.calls) == 1
+    assert llm_server.state.headers[0]["authorization"] == f"Bearer {LLM_KEY}"
+    executions = pl.from_arrow(read_table(out, "executions"))
+    bug = executions.filter(pl.col("solution_id") == "double/ok/llm-bug").row(0, named=True)
+    assert bug["status"] != "OK" or bug["tests_passed"] < 2
+    pairs = pl.from_arrow(read_table(out, "pairs"))
+    correctness = pairs.filter(pl.col("aspect") == "Functional_Correctness")
+    assert correctness.height == 1
+    assert LLM_KEY not in result.stdout + result.stderr
+    assert [p for p in out.rglob("*") if p.is_file() and LLM_KEY.encode() in p.read_bytes()] == []

@@ -4,12 +4,13 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from curation.executors import ExecutorConfig
 from curation.schema import PAIRS, validate
 from curation.steps.commit_pairs import commit_message_prompt
 from curation.steps.mining import MiningConfig
-from pipelines.commits import CommitsPipelineConfig, run_commits
+from pipelines.commits import CommitJudgeConfig, CommitsPipelineConfig, run_commits
 
 
 def test_commits_become_pairs_with_the_new_code_chosen(commit_repo: Path, tmp_path: Path) -> None:
@@ -64,3 +65,27 @@ def test_fallback_prompt_keeps_the_body_once() -> None:
     )
     prompt = commit_message_prompt("Fix leak", "Fix leak\n\nFree the buffer on error.", "a.c", "C")
     assert prompt.endswith("\n\nFix leak\n\nFree the buffer on error.")
+
+
+KEY = "sk-codepref-fake-0123456789abcdef"
+
+
+@pytest.mark.slow
+def test_commits_pipeline_review_writes_no_key(
+    llm_server, commit_repo: Path, tmp_path: Path
+) -> None:
+    llm_server.state.reset(lambda payload, index: {"text": "Rating: 5\nInstruction: do it"})
+    out = tmp_path / "out"
+    config = CommitsPipelineConfig(
+        MiningConfig(
+            repos=[commit_repo],
+            output=out,
+            executor=ExecutorConfig(tasks=1, workers=1),
+        ),
+        CommitJudgeConfig(endpoint=llm_server.url, model="scripted", api_key=KEY),
+    )
+    assert KEY not in repr(config)
+    run_commits(config)
+    assert llm_server.state.calls, "the review stage never asked the endpoint"
+    assert llm_server.state.headers[0]["authorization"] == f"Bearer {KEY}"
+    assert [p for p in out.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()] == []
