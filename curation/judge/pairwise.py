@@ -39,6 +39,16 @@ def canonical_columns(row: Mapping[str, object]) -> dict[str, object]:
     return values
 
 
+def missing_columns(names: Sequence[str], aspect: str | None = None) -> list[str]:
+    """The pair columns a table with columns ``names`` lacks (aliases count); ``aspect``
+    given for every pair makes the aspect column optional."""
+    present = canonical_columns(dict.fromkeys(names))
+    missing = [name for name in PAIR_REQUIRED if name not in present]
+    if aspect is None and "aspect" not in present:
+        missing.append("aspect (or pass --aspect)")
+    return missing
+
+
 class BadPairError(ValueError):
     """A pair row that cannot be judged; the message names the row."""
 

@@ -195,15 +195,15 @@ class OpenAIBackend:
                 texts = [choice["message"]["content"] or "" for choice in data["choices"]][:ask]
             except RequestFailedError as error:
                 completion.error = str(error)
-                self.stats.failures += 1
+                self.stats.fail(completion.error)
                 return completion
             except (KeyError, TypeError) as error:
                 completion.error = f"malformed response: missing {error}"
-                self.stats.failures += 1
+                self.stats.fail(completion.error)
                 return completion
             if not texts:
                 completion.error = "response has no choices"
-                self.stats.failures += 1
+                self.stats.fail(completion.error)
                 return completion
             usage = data.get("usage") or {}
             completion.prompt_tokens += int(usage.get("prompt_tokens") or 0)
