@@ -78,6 +78,28 @@ def load_inputs(
     return found
 
 
+def check_inputs(problems: list[Problem], solutions: list[Solution], console: Console) -> None:
+    """Refuse inputs that would make an empty run, and count the solutions left out:
+    a run that exits 0 with nothing done reads as success."""
+    if not problems:
+        raise TableReadError(
+            "no problems to run (the input is empty or --languages/--limit "
+            "kept none), give a problems file with rows"
+        )
+    ids = {problem.id for problem in problems}
+    orphans = [solution for solution in solutions if solution.problem_id not in ids]
+    if orphans and len(orphans) == len(solutions):
+        raise TableReadError(
+            f"none of the {len(solutions)} solutions names a problem of the input "
+            f"(first problem_id {orphans[0].problem_id!r}), check the two files belong together"
+        )
+    if orphans:
+        console.print(
+            f"[yellow]{len(orphans)} of {len(solutions)} solutions name no problem of the input "
+            f"(first problem_id {orphans[0].problem_id!r}); they are left out[/yellow]"
+        )
+
+
 def run_execution_pipeline(
     problems: list[Problem],
     solutions: list[Solution],
@@ -183,18 +205,12 @@ def execute(
 ) -> None:
     """Run solutions in the sandbox and write executions, pairs and summary.json."""
     console = Console(stderr=True)
-    try:
-        wanted = (
-            tuple(normalize_language(part) for part in languages.split(",")) if languages else None
-        )
-        found_problems, found_solutions = load_inputs(
-            problems, solutions, humaneval_x, samples, wanted
-        )
-    except (TableReadError, UnknownLanguageError) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from None
+    # A bad file or language raises a ValueError naming it: the CLI root prints it as one line.
+    wanted = tuple(normalize_language(part) for part in languages.split(",")) if languages else None
+    found_problems, found_solutions = load_inputs(problems, solutions, humaneval_x, samples, wanted)
     if limit is not None:
         found_problems = found_problems[:limit]
+    check_inputs(found_problems, found_solutions, console)
     if repeats > 1 and smallest_p_value(repeats) >= alpha:
         console.print(
             f"[yellow]with {repeats} repeats the smallest attainable p-value is "
@@ -251,9 +267,17 @@ def mutate(
     if language is None:
         console.print(f"[red]{source}: unknown extension; pass --lang[/red]")
         raise typer.Exit(code=2)
-    found = generate_mutants(
-        source.read_text(encoding="utf-8"), language, _operators(operators), limit
-    )
+    try:
+        code = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise typer.BadParameter(
+            f"{source}: not UTF-8 text ({error.reason} at byte {error.start}); re-encode it",
+            param_hint="SOURCE",
+        ) from None
+    try:
+        found = generate_mutants(code, language, _operators(operators), limit)
+    except ValueError as error:
+        raise typer.BadParameter(f"{source}: {error}", param_hint="SOURCE") from None
     table = Table("#", "operator", "line", "original", "replacement")
     for index, mutant in enumerate(found):
         table.add_row(

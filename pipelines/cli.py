@@ -6,6 +6,8 @@ module only assembles them, so adding a command never touches another package.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 import bench.cli
@@ -17,6 +19,7 @@ import curation.mining.cli
 import rm.cli
 import sandbox.cli
 from pipelines.demo import demo
+from pipelines.errors import DEBUG_KEY, ErrorReportingGroup
 from pipelines.run import run
 
 app = typer.Typer(
@@ -24,12 +27,19 @@ app = typer.Typer(
     help="Curate multi-criteria code-preference data; train and evaluate code reward models.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    cls=ErrorReportingGroup,
 )
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of a failure.")
+    ] = False,
+) -> None:
     """codepref: mine, label and assemble code-preference pairs; train and benchmark RMs."""
+    ctx.meta[DEBUG_KEY] = debug
 
 
 app.command("demo")(demo)

@@ -115,7 +115,7 @@ def score_file(
     """Load a saved reward model, score a pairs file, write the CRB run Parquet."""
     from transformers import AutoTokenizer
 
-    from rm.data import ConversationFormatter, fixed_system_prompts, read_pairs
+    from rm.data import ConversationFormatter, clamp_max_length, fixed_system_prompts, read_pairs
     from rm.model import load_sequence_classifier
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
@@ -124,6 +124,7 @@ def score_file(
     if tokenizer.pad_token_id is None:
         raise ValueError(f"{model_dir}: tokenizer has no pad token; was it saved by codepref?")
     frame = fixed_system_prompts(read_pairs(pairs_spec), system)
+    max_length = clamp_max_length(max_length, model.config, tokenizer)
     encoded, stats = ConversationFormatter(tokenizer, max_length).encode(frame)
     if stats.dropped:
         raise ValueError(

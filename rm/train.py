@@ -32,6 +32,7 @@ from rm.data import (
     EncodedPair,
     SystemPromptPolicy,
     assign_system_prompts,
+    clamp_max_length,
     collate,
     fixed_system_prompts,
     length_grouped_batches,
@@ -180,6 +181,8 @@ class RewardTrainer:
         self.out = Path(config.out)
         torch.manual_seed(config.seed)
 
+        # Read the pairs before the model: a wrong path fails at once, not after a download.
+        self.train_frame = read_pairs(config.pairs, split=config.split)
         self.tokenizer = AutoTokenizer.from_pretrained(config.model)
         added = ensure_pad_token(self.tokenizer)
         self.model = RewardModel.from_pretrained(
@@ -202,7 +205,8 @@ class RewardTrainer:
             else:
                 seq_cls.gradient_checkpointing_enable({"use_reentrant": False})
 
-        self.formatter = ConversationFormatter(self.tokenizer, config.max_length)
+        self.max_length = clamp_max_length(config.max_length, self.model.config, self.tokenizer)
+        self.formatter = ConversationFormatter(self.tokenizer, self.max_length)
         self.train_pairs, self.data_stats = self._load_train()
         self.eval_pairs = self._load_eval()
         lengths = [p.length for p in self.train_pairs]
@@ -250,12 +254,13 @@ class RewardTrainer:
 
     def _load_train(self) -> tuple[list[EncodedPair], dict]:
         config = self.config
-        frame = read_pairs(config.pairs, split=config.split)
+        frame = self.train_frame
         policy = SystemPromptPolicy(shares=config.system_shares, seed=config.seed)
         frame = assign_system_prompts(frame, policy)
         pairs, stats = self.formatter.encode(frame)
         summary = {
             **stats.as_dict(),
+            "max_length": self.max_length,
             "system_kinds": dict(frame["system_kind"].value_counts().iter_rows()),
         }
         if self.accelerator.is_main_process:
