@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,14 @@ def prepare_scores(table: pl.DataFrame, name: str = "scores") -> pl.DataFrame:
         table = table.with_columns(
             (pl.col("source") if "source" in table.columns else pl.lit("unknown")).alias("subset")
         )
+    if table.height == 0:
+        raise ScoresError(f"{name}: no rows to score")
+    for column in ("chosen_score", "rejected_score"):
+        dtype = table.schema[column]
+        if not (dtype.is_numeric() or dtype == pl.Null):
+            raise ScoresError(
+                f"{name}: column {column} holds {dtype}, not numbers; write the scores as floats"
+            )
     duplicated = table.filter(pl.col("id").is_duplicated())["id"].unique().sort().to_list()
     if duplicated:
         raise ScoresError(f"{name}: duplicate pair id(s) {', '.join(map(str, duplicated[:10]))}")
@@ -344,18 +353,34 @@ def write_run(
     run_info: Mapping[str, Any] | None = None,
     rule: FailureRule = FailureRule(),
     bootstrap: BootstrapConfig = BootstrapConfig(),
+    source: str | None = None,
 ) -> RunFiles:
-    """Write scores.parquet, results.json, extras.json (and run.json) for one run."""
+    """Write scores.parquet, results.json, extras.json (and run.json) for one run;
+    ``source`` names the scores' input file in errors (default: the run's scores.parquet)."""
     files = RunFiles(Path(directory))
-    files.directory.mkdir(parents=True, exist_ok=True)
-    prepared = prepare_scores(scores, str(files.scores))
-    scores.write_parquet(files.scores)
-    files.results.write_text(results_json(crb_results(prepared, rule)))
+    # Everything is computed before anything is written, and each file replaces the old
+    # one in one rename: a bad input leaves a finished run as it was.
+    prepared = prepare_scores(scores, source or str(files.scores))
+    results = results_json(crb_results(prepared, rule))
     (extras,) = extras_for_runs([prepared], rule, bootstrap)
-    files.extras.write_text(json.dumps(_finite(extras), indent=2))
+    files.directory.mkdir(parents=True, exist_ok=True)
+    _replace(files.scores, scores.write_parquet)
+    _replace(files.results, lambda path: path.write_text(results))
+    _replace(files.extras, lambda path: path.write_text(json.dumps(_finite(extras), indent=2)))
     if run_info is not None:
-        files.run.write_text(json.dumps(_finite(dict(run_info)), indent=2))
+        info = json.dumps(_finite(dict(run_info)), indent=2)
+        _replace(files.run, lambda path: path.write_text(info))
     return files
+
+
+def _replace(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` through a temporary file beside it, then rename it into place."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def rescore(
@@ -369,7 +394,7 @@ def rescore(
         table = pl.read_parquet(scores_path)
     except (OSError, pl.exceptions.PolarsError) as error:
         raise ScoresError(f"{scores_path}: cannot read Parquet ({error})") from error
-    return write_run(Path(out), table, None, rule, bootstrap)
+    return write_run(Path(out), table, None, rule, bootstrap, source=str(scores_path))
 
 
 def read_run(directory: Path, rule: FailureRule = FailureRule()) -> pl.DataFrame:
