@@ -209,3 +209,89 @@ def test_llm_bugs_are_injected_executed_and_paired_without_leaking_the_key(
     assert correctness.height == 1
     assert LLM_KEY not in result.stdout + result.stderr
     assert [p for p in out.rglob("*") if p.is_file() and LLM_KEY.encode() in p.read_bytes()] == []
+
+
+def _problem(**overrides: object) -> str:
+    return json.dumps({**PROBLEM_ROWS[0], **overrides}) + "\n"
+
+
+SOLUTIONS_OK = json.dumps(SOLUTION_ROWS[0]) + "\n"
+
+# (case, problems file name, its bytes, solutions bytes, what the one-line error must say)
+BAD_EXECUTE_INPUTS = [
+    ("empty parquet", "p.parquet", b"", SOLUTIONS_OK, "p.parquet: cannot be read"),
+    ("invalid json", "p.json", b"[{bad", SOLUTIONS_OK, "p.json: invalid JSON at line 1"),
+    ("bad utf-8 jsonl", "p.jsonl", b'{"id": "\xff"}\n', SOLUTIONS_OK, "p.jsonl: not UTF-8 text"),
+    (
+        "limits as a string",
+        "p.jsonl",
+        _problem(limits="fast").encode(),
+        SOLUTIONS_OK,
+        "p.jsonl, row 0: 'limits' must be an object",
+    ),
+    (
+        "unknown limits key",
+        "p.jsonl",
+        _problem(limits={"time": 3}).encode(),
+        SOLUTIONS_OK,
+        "p.jsonl, row 0: unknown limits key(s) time",
+    ),
+    ("empty jsonl", "p.jsonl", b"", SOLUTIONS_OK, "no problems to run"),
+    (
+        "orphan solutions",
+        "p.jsonl",
+        _problem().encode(),
+        json.dumps({**SOLUTION_ROWS[0], "problem_id": "other"}) + "\n",
+        "none of the 1 solutions names a problem of the input (first problem_id 'other')",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "problems", "solutions", "message"),
+    BAD_EXECUTE_INPUTS,
+    ids=[case[0] for case in BAD_EXECUTE_INPUTS],
+)
+def test_execute_bad_inputs_get_one_line_errors(
+    case: str, name: str, problems: bytes, solutions: str, message: str, tmp_path: Path
+) -> None:
+    (tmp_path / name).write_bytes(problems)
+    (tmp_path / "s.jsonl").write_text(solutions)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["execute", str(tmp_path / name), str(tmp_path / "s.jsonl"), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    assert message in lines[0]
+    assert not out.exists()
+
+
+BAD_MUTATE_SOURCES = [
+    ("non-utf-8", b'print("\xff")\n', "not UTF-8 text"),
+    ("over the size cap", b"x = 1\n" * 60_000, "over the 262144-byte mutation cap"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "source", "message"), BAD_MUTATE_SOURCES, ids=[c[0] for c in BAD_MUTATE_SOURCES]
+)
+def test_mutate_bad_sources_get_one_line_errors(
+    case: str, source: bytes, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "code.py"
+    path.write_bytes(source)
+    result = runner.invoke(app, ["mutate", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+    assert str(path) in lines[0]
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text("[{bad")
+    arguments = [str(tmp_path / "p.json"), str(tmp_path / "p.json"), "--out", str(tmp_path)]
+    result = runner.invoke(app, ["--debug", "execute", *arguments])
+    assert result.exit_code != 0 and result.exception is not None
+    assert type(result.exception).__name__ == "TableReadError"
