@@ -22,6 +22,7 @@ from curation.readers import (
     read_problems,
     read_solutions,
 )
+from curation.run_fingerprint import RunFingerprint, claim_output
 from curation.samples import load_samples
 from curation.steps.execute import ExecuteSolutions, ExecutionConfig
 from curation.steps.execution_documents import ProblemReader
@@ -202,8 +203,15 @@ def execute(
     ] = False,
     llm_base_url: Annotated[str | None, typer.Option(help="LLM server URL.")] = None,
     llm_model: Annotated[str | None, typer.Option(help="LLM model name.")] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace a different earlier run in --out."),
+    ] = False,
 ) -> None:
-    """Run solutions in the sandbox and write executions, pairs and summary.json."""
+    """Run solutions in the sandbox and write executions, pairs and summary.json.
+
+    Rerun with the same inputs and settings to resume; --out records them
+    (run_fingerprint.json) and refuses a different run unless --overwrite."""
     console = Console(stderr=True)
     # A bad file or language raises a ValueError naming it: the CLI root prints it as one line.
     wanted = tuple(normalize_language(part) for part in languages.split(",")) if languages else None
@@ -224,6 +232,21 @@ def execute(
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="--llm-base-url") from error
         bugs = BugInjectionConfig(llm)
+    settings = {
+        "samples": samples,
+        "languages": wanted,
+        "limit": limit,
+        "mutants": [max_mutants, _operators(operators)] if mutants else None,
+        "llm_bugs": bugs.backend.model if bugs is not None else None,
+        "repeats": repeats,
+        "instructions": instructions,
+        "ratio": ratio,
+        "alpha": alpha,
+        "max_pairs": max_pairs,
+        "tasks": tasks,
+    }
+    inputs = {"problems": problems, "solutions": solutions, "humaneval_x": humaneval_x}
+    claim_output(out, RunFingerprint.of("execute", inputs, settings), overwrite)
     summary = run_execution_pipeline(
         found_problems,
         found_solutions,

@@ -44,6 +44,8 @@ def describe(error: BaseException) -> tuple[str, int]:
             INPUT_ERROR,
         )
     if isinstance(error, FileNotFoundError | IsADirectoryError | NotADirectoryError):
+        if error.filename is None:  # raised with a message of our own
+            return f"error: {_one_line(str(error))}, check the path", INPUT_ERROR
         return f"error: {error.strerror}: {error.filename}, check the path", INPUT_ERROR
     if isinstance(error, PermissionError):
         return f"error: permission denied: {error.filename}, check its mode", INPUT_ERROR

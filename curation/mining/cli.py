@@ -13,8 +13,10 @@ from rich.table import Table
 from curation.executors import ExecutorConfig, SlurmOptions
 from curation.languages import UnknownLanguageError, normalize_language
 from curation.mining.filters import FilterConfig
+from curation.mining.gitlog import find_repositories
 from curation.mining.licenses import PERMISSIVE_LICENSES
 from curation.mining.remote import FetchConfig
+from curation.run_fingerprint import RunFingerprint, claim_output
 
 
 def register(app: typer.Typer) -> None:
@@ -66,8 +68,15 @@ def mine(
     fetch_workers: Annotated[int, typer.Option(help="Concurrent fetches per task.")] = 8,
     slurm_partition: Annotated[str | None, typer.Option(help="Slurm partition.")] = None,
     slurm_time: Annotated[str, typer.Option(help="Slurm time limit per job.")] = "04:00:00",
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace a different earlier run in --out."),
+    ] = False,
 ) -> None:
-    """Mine single-file commits from git history into deduplicated, aspect-tagged Parquet."""
+    """Mine single-file commits from git history into deduplicated, aspect-tagged Parquet.
+
+    Rerun with the same inputs and settings to resume; --out records them
+    (run_fingerprint.json) and refuses a different run unless --overwrite."""
     from curation.steps.mining import MiningConfig, run_mining
 
     if executor == "slurm" and not slurm_partition:
@@ -94,6 +103,16 @@ def mine(
             keep_untagged=keep_untagged,
             executor=executor_config,
         )
+        settings = {
+            "license": license,
+            "allow_license": sorted(allow_license or []),
+            "languages": sorted(_languages(list(languages or [])) or []),
+            "keep_untagged": keep_untagged,
+            "tasks": tasks,
+        }
+        # Each repository by its HEAD commit; a typo fails here, before --out is touched.
+        inputs = {"repo": find_repositories(repos or []), "remote": remote, "benchmark": benchmark}
+        claim_output(out, RunFingerprint.of("mine", inputs, settings), overwrite)
         stats_path = run_mining(config)
     except (ValueError, FileNotFoundError) as error:
         raise typer.BadParameter(str(error)) from error

@@ -295,3 +295,41 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--debug", "execute", *arguments])
     assert result.exit_code != 0 and result.exception is not None
     assert type(result.exception).__name__ == "TableReadError"
+
+
+@pytest.mark.slow
+def test_reused_out_resumes_the_same_run_and_refuses_another(tmp_path: Path) -> None:
+    problems = write_jsonl(tmp_path / "problems.jsonl", PROBLEM_ROWS)
+    solutions = write_jsonl(tmp_path / "solutions.jsonl", SOLUTION_ROWS)
+    out = tmp_path / "out"
+    base = ["execute", str(problems), str(solutions), "--out", str(out), "--backend", "process"]
+    first = runner.invoke(app, [*base, "--repeats", "1"])
+    assert first.exit_code == 0, first.output
+    assert pl.from_arrow(read_table(out, "executions")).height == 2
+    again = runner.invoke(app, [*base, "--repeats", "1"])
+    assert again.exit_code == 0, again.output  # same fingerprint: resumes
+    other = runner.invoke(app, [*base, "--repeats", "2"])
+    assert other.exit_code == 2
+    message = " ".join(other.output.split())
+    assert "holds a different execute run (setting repeats: 1 -> 2)" in message
+    assert "--overwrite" in message
+    write_jsonl(solutions, SOLUTION_ROWS[:1])  # an input changed: named too
+    changed = runner.invoke(app, [*base, "--repeats", "1"])
+    assert changed.exit_code == 2 and f"input solutions {solutions}" in changed.output
+    fresh = runner.invoke(app, [*base, "--repeats", "2", "--overwrite"])
+    assert fresh.exit_code == 0, fresh.output
+    executions = pl.from_arrow(read_table(out, "executions"))
+    assert executions.height == 1 and executions["repeats"].to_list() == [2]
+
+
+def test_out_with_foreign_files_is_refused(tmp_path: Path) -> None:
+    problems = write_jsonl(tmp_path / "problems.jsonl", PROBLEM_ROWS)
+    solutions = write_jsonl(tmp_path / "solutions.jsonl", SOLUTION_ROWS)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = runner.invoke(
+        app, ["execute", str(problems), str(solutions), "--out", str(out), "--overwrite"]
+    )
+    assert result.exit_code == 2 and "holds no codepref run" in result.output
+    assert (out / "notes.txt").read_text() == "mine"
