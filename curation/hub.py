@@ -24,13 +24,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from huggingface_hub import CommitOperationAdd, HfApi, get_token
 from huggingface_hub.errors import HfHubHTTPError
 
 from curation.credentials import Secret, mask
+from curation.schema import PAIRS, find_problems
 
 DEFAULT_MAX_FILES_PER_COMMIT = 1000
 MAIN_BRANCH = "main"
+# Working folders of a run (datatrove logs, scratch); never part of a dataset.
+_RUN_FOLDERS: frozenset[str] = frozenset({"logs", "work"})
 # Written last, in the last commit: they describe the data files.
 _CARD_FILES: tuple[str, ...] = ("stats.json", "README.md")
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -139,6 +144,23 @@ def validate_repo_id(repo_id: str) -> str:
     return repo_id
 
 
+def _check_shard_schemas(folder: Path) -> None:
+    """Refuse, before any upload, a data shard whose columns are not the ``pairs`` schema
+    (a missing column or a type that does not cast); reads only the Parquet footers."""
+    for shard in sorted((folder / "data").rglob("*.parquet")):
+        try:
+            table = pq.read_schema(shard).empty_table()
+        except (pa.ArrowInvalid, OSError) as error:
+            raise HubPushError(f"{shard}: not a Parquet file ({error})") from None
+        problems = find_problems(table, PAIRS)
+        if problems:
+            listed = "; ".join(str(problem) for problem in problems[:5])
+            raise HubPushError(
+                f"{shard}: not a pairs shard ({listed}), rebuild the folder with "
+                "`codepref assemble`"
+            )
+
+
 def plan_push(folder: Path, config: PushConfig) -> PushPlan:
     """Every non-hidden file of a dataset folder, data first and the card last, chunked into
     commits of at most ``max_files_per_commit`` files. Needs no network."""
@@ -152,11 +174,13 @@ def plan_push(folder: Path, config: PushConfig) -> PushPlan:
             f"{folder}: not a dataset folder (needs README.md and data/**/*.parquet; "
             "make one with `codepref assemble`)"
         )
+    _check_shard_schemas(folder)
     files = [
         path
         for path in sorted(folder.rglob("*"))
         if path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and path.relative_to(folder).parts[0] not in _RUN_FOLDERS
     ]
     relative = [path.relative_to(folder).as_posix() for path in files]
     last = [name for name in _CARD_FILES if name in relative]
