@@ -34,6 +34,9 @@ _NOT_CREDENTIAL = re.compile(r"tokens\b|tokens_|token_count|_tokens$|tokenizer",
 
 # Values known in this process; log lines and error texts are scrubbed of them.
 _KNOWN: set[str] = set()
+# Names of the variables secrets were exported under (for executors that start workers
+# elsewhere, such as a Ray cluster, and must hand them the variables explicitly).
+_EXPORTED: set[str] = set()
 # Shorter values would mask ordinary words; real keys and tokens are far longer.
 _MIN_MASKED_LENGTH = 6
 
@@ -89,6 +92,7 @@ class Secret:
         started from here (local pools, sbatch, Ray) resolve the unpickled secret."""
         if self._value and self.env:
             os.environ[self.env] = self._value
+            _EXPORTED.add(self.env)
 
     def __bool__(self) -> bool:
         return bool(self.reveal())
@@ -100,7 +104,9 @@ class Secret:
         return MASK
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and self.reveal() == other.reveal()
+        return (
+            isinstance(other, Secret) and self.env == other.env and self.reveal() == other.reveal()
+        )
 
     def __hash__(self) -> int:
         return hash(self.env)
@@ -112,6 +118,12 @@ class Secret:
     def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
         # dataclasses.asdict deep-copies fields; in-process copies keep the value.
         return Secret(self._value, self.env)
+
+
+def exported_environment() -> dict[str, str]:
+    """The variables secrets were exported under, with their values: for a Ray
+    ``runtime_env`` (held by the cluster in memory, never written under ``--out``)."""
+    return {name: os.environ[name] for name in sorted(_EXPORTED) if os.environ.get(name)}
 
 
 def is_credential_key(key: str) -> bool:

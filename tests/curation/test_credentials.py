@@ -142,3 +142,13 @@ def test_judge_command_writes_and_prints_no_key(llm_server, tmp_path: Path) -> N
     assert llm_server.state.headers[0]["authorization"] == f"Bearer {KEY}"
     assert KEY not in result.stdout + result.stderr
     assert files_containing(out, KEY) == []
+
+
+def test_exported_secrets_are_handed_to_cluster_workers(monkeypatch) -> None:
+    from curation.credentials import exported_environment
+
+    monkeypatch.delenv("CODEPREF_TEST_EXPORTED", raising=False)
+    Secret(KEY, env="CODEPREF_TEST_EXPORTED").export()
+    assert exported_environment()["CODEPREF_TEST_EXPORTED"] == KEY
+    monkeypatch.delenv("CODEPREF_TEST_EXPORTED")
+    assert "CODEPREF_TEST_EXPORTED" not in exported_environment()
