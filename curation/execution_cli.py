@@ -22,7 +22,7 @@ from curation.readers import (
     read_problems,
     read_solutions,
 )
-from curation.run_fingerprint import RunFingerprint, claim_output
+from curation.run_fingerprint import RunFingerprint, claim_output, write_text_atomically
 from curation.samples import load_samples
 from curation.steps.execute import ExecuteSolutions, ExecutionConfig
 from curation.steps.execution_documents import ProblemReader
@@ -125,7 +125,7 @@ def run_execution_pipeline(
         config.logging_dir = str(out / "logs")
     run_stages([build_executor(steps, config, "execute")], config)
     summary = summarize(out, problems=len(problems))
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_text_atomically(out / "summary.json", json.dumps(summary, indent=2) + "\n")
     return summary
 
 

@@ -8,6 +8,7 @@ inputs (size and modification time of files, the checked-out commit of git repos
 and every setting that changes rows. :func:`claim_output` writes it into a new ``--out``,
 resumes when it matches, and otherwise stops with an error naming each difference; with
 ``overwrite`` it empties a folder that holds an earlier codepref run and starts fresh.
+Summaries written into such a folder go through :func:`write_text_atomically`.
 """
 
 from __future__ import annotations
@@ -134,7 +135,16 @@ def claim_output(out: Path, fingerprint: RunFingerprint, overwrite: bool = False
             "give an empty or new --out"
         )
     out.mkdir(parents=True, exist_ok=True)
-    temporary = record.with_name(f".{record.name}.tmp")
-    temporary.write_text(fingerprint.to_json(), encoding="utf-8")
-    os.replace(temporary, record)
+    write_text_atomically(record, fingerprint.to_json())
     return False
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file beside it, renamed into place: a reader
+    (or a crash) never sees half a file, and a failed write leaves the old one."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
