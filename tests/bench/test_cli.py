@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 
 runner = CliRunner()
+JUDGE_KEY = "sk-codepref-fake-0123456789abcdef"
 
 
 def test_run_compare_report(pairs: pl.DataFrame, tmp_path: Path) -> None:
@@ -138,8 +139,14 @@ def test_run_with_judge(pairs: pl.DataFrame, judge_server, tmp_path: Path) -> No
             "--resamples",
             "100",
         ],
+        env={"OPENAI_API_KEY": JUDGE_KEY},
     )
     assert result.exit_code == 0, result.output
+    key = JUDGE_KEY.encode()  # given through OPENAI_API_KEY: used, never written
+    assert [
+        p for p in (tmp_path / "judge").rglob("*") if p.is_file() and key in p.read_bytes()
+    ] == []
+    assert JUDGE_KEY not in result.output
     results = json.loads((tmp_path / "judge" / "results.json").read_text())
     assert results["overall"]["correct_predictions"] == 3  # the even rows: chosen is longer
     assert json.loads((tmp_path / "judge" / "run.json").read_text())["model"] == "length-judge"
