@@ -25,10 +25,6 @@ INPUT_ERROR = 2
 INTERNAL_ERROR = 1
 
 
-class InputError(ValueError):
-    """A bad input found by a command; its message already says what, where and what to do."""
-
-
 def describe(error: BaseException) -> tuple[str, int]:
     """The one-line message and exit code of ``error``."""
     if isinstance(error, UnicodeDecodeError):
