@@ -82,6 +82,14 @@ def prepare_scores(table: pl.DataFrame, name: str = "scores") -> pl.DataFrame:
         table = table.with_columns(
             (pl.col("source") if "source" in table.columns else pl.lit("unknown")).alias("subset")
         )
+    if table.height == 0:
+        raise ScoresError(f"{name}: no rows to score")
+    for column in ("chosen_score", "rejected_score"):
+        dtype = table.schema[column]
+        if not (dtype.is_numeric() or dtype == pl.Null):
+            raise ScoresError(
+                f"{name}: column {column} holds {dtype}, not numbers; write the scores as floats"
+            )
     duplicated = table.filter(pl.col("id").is_duplicated())["id"].unique().sort().to_list()
     if duplicated:
         raise ScoresError(f"{name}: duplicate pair id(s) {', '.join(map(str, duplicated[:10]))}")

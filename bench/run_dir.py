@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,18 +82,34 @@ def write_run(
     run_info: Mapping[str, Any] | None = None,
     rule: FailureRule = FailureRule(),
     bootstrap: BootstrapConfig = BootstrapConfig(),
+    source: str | None = None,
 ) -> RunFiles:
-    """Write scores.parquet, results.json, extras.json (and run.json) for one run."""
+    """Write scores.parquet, results.json, extras.json (and run.json) for one run;
+    ``source`` names the scores' input file in errors (default: the run's scores.parquet)."""
     files = RunFiles(Path(directory))
-    files.directory.mkdir(parents=True, exist_ok=True)
-    prepared = prepare_scores(scores, str(files.scores))
-    scores.write_parquet(files.scores)
-    files.results.write_text(results_json(crb_results(prepared, rule)))
+    # Everything is computed before anything is written, and each file replaces the old
+    # one in one rename: a bad input leaves a finished run as it was.
+    prepared = prepare_scores(scores, source or str(files.scores))
+    results = results_json(crb_results(prepared, rule))
     (extras,) = extras_for_runs([prepared], rule, bootstrap)
-    files.extras.write_text(json.dumps(_finite(extras), indent=2))
+    files.directory.mkdir(parents=True, exist_ok=True)
+    _replace(files.scores, scores.write_parquet)
+    _replace(files.results, lambda path: path.write_text(results))
+    _replace(files.extras, lambda path: path.write_text(json.dumps(_finite(extras), indent=2)))
     if run_info is not None:
-        files.run.write_text(json.dumps(_finite(dict(run_info)), indent=2))
+        info = json.dumps(_finite(dict(run_info)), indent=2)
+        _replace(files.run, lambda path: path.write_text(info))
     return files
+
+
+def _replace(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` through a temporary file beside it, then rename it into place."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def rescore(
@@ -106,7 +123,7 @@ def rescore(
         table = pl.read_parquet(scores_path)
     except (OSError, pl.exceptions.PolarsError) as error:
         raise ScoresError(f"{scores_path}: cannot read Parquet ({error})") from error
-    return write_run(Path(out), table, None, rule, bootstrap)
+    return write_run(Path(out), table, None, rule, bootstrap, source=str(scores_path))
 
 
 def read_run(directory: Path, rule: FailureRule = FailureRule()) -> pl.DataFrame:

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from bench.scoring import PairScores, progress
-from curation.pairs.render import PLAIN_SYSTEM, PLAIN_TURN, PairRenderer
+from curation.pairs.render import PLAIN_SYSTEM, PLAIN_TURN, PairRenderer, clamp_max_length
 from curation.pairs.system import FIXED_MODES, with_system_prompts
 
 SystemPromptMode = Literal["none", "aspect", "all", "given"]
@@ -128,7 +128,7 @@ class SeqClsScorer:
             self.model.to(dtype=dtype)
         # On an accelerator the checkpoint's own dtype is kept (bf16 for rm/ checkpoints).
         self.model.to(device=config.device).eval()
-        self.max_length = min(config.max_length, self.tokenizer.model_max_length)
+        self.max_length = clamp_max_length(config.max_length, self.model.config, self.tokenizer)
         self.renderer = PairRenderer(self.tokenizer, self.max_length, config.truncation_side)
 
     @property

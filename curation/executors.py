@@ -150,5 +150,13 @@ def run_stages(executors: Sequence[PipelineExecutor], config: ExecutorConfig) ->
         import ray
 
         if not ray.is_initialized():
-            ray.init(address=config.ray.address, include_dashboard=False, log_to_driver=False)
+            from curation.credentials import exported_environment
+
+            # Cluster workers do not share this environment: hand them the secrets' variables.
+            ray.init(
+                address=config.ray.address,
+                include_dashboard=False,
+                log_to_driver=False,
+                runtime_env={"env_vars": exported_environment()},
+            )
     executors[-1].run()

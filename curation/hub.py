@@ -24,13 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from huggingface_hub import CommitOperationAdd, HfApi, get_token
 from huggingface_hub.errors import HfHubHTTPError
 
+from curation.credentials import Secret, mask
 from curation.privacy.gate import SecretInDatasetError, check_dataset_folder
+from curation.schema import PAIRS, find_problems
 
 DEFAULT_MAX_FILES_PER_COMMIT = 1000
 MAIN_BRANCH = "main"
+# Working folders of a run (datatrove logs, scratch); never part of a dataset.
+_RUN_FOLDERS: frozenset[str] = frozenset({"logs", "work"})
 # Written last, in the last commit: they describe the data files.
 _CARD_FILES: tuple[str, ...] = ("stats.json", "README.md")
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -70,7 +76,10 @@ class PushConfig:
     commit_message: str = "Upload codepref dataset"
     max_files_per_commit: int = DEFAULT_MAX_FILES_PER_COMMIT
     endpoint: str | None = None
-    token: str | None = None
+    token: Secret | str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "token", Secret.coerce(self.token, "HF_TOKEN"))
 
     @property
     def branch(self) -> str:
@@ -136,6 +145,23 @@ def validate_repo_id(repo_id: str) -> str:
     return repo_id
 
 
+def _check_shard_schemas(folder: Path) -> None:
+    """Refuse, before any upload, a data shard whose columns are not the ``pairs`` schema
+    (a missing column or a type that does not cast); reads only the Parquet footers."""
+    for shard in sorted((folder / "data").rglob("*.parquet")):
+        try:
+            table = pq.read_schema(shard).empty_table()
+        except (pa.ArrowInvalid, OSError) as error:
+            raise HubPushError(f"{shard}: not a Parquet file ({error})") from None
+        problems = find_problems(table, PAIRS)
+        if problems:
+            listed = "; ".join(str(problem) for problem in problems[:5])
+            raise HubPushError(
+                f"{shard}: not a pairs shard ({listed}), rebuild the folder with "
+                "`codepref assemble`"
+            )
+
+
 def plan_push(folder: Path, config: PushConfig) -> PushPlan:
     """Every non-hidden file of a dataset folder, data first and the card last, chunked into
     commits of at most ``max_files_per_commit`` files. Needs no network."""
@@ -149,6 +175,7 @@ def plan_push(folder: Path, config: PushConfig) -> PushPlan:
             f"{folder}: not a dataset folder (needs README.md and data/**/*.parquet; "
             "make one with `codepref assemble`)"
         )
+    _check_shard_schemas(folder)
     try:
         check_dataset_folder(folder)
     except SecretInDatasetError as error:
@@ -158,6 +185,7 @@ def plan_push(folder: Path, config: PushConfig) -> PushPlan:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and path.relative_to(folder).parts[0] not in _RUN_FOLDERS
     ]
     relative = [path.relative_to(folder).as_posix() for path in files]
     last = [name for name in _CARD_FILES if name in relative]
@@ -172,7 +200,8 @@ def plan_push(folder: Path, config: PushConfig) -> PushPlan:
 
 
 def resolve_token(config: PushConfig) -> str:
-    token = config.token or get_token()
+    secret = config.token or Secret(get_token(), env="HF_TOKEN")
+    token = secret.reveal() if isinstance(secret, Secret) else None
     if not token:
         raise HubTokenError(
             "no Hugging Face token: set HF_TOKEN or run `hf auth login` "
@@ -283,18 +312,19 @@ def _status(error: BaseException) -> int | None:
 
 def _classify(error: BaseException, config: PushConfig, done: int, total: int) -> HubPushError:
     status = _status(error)
+    cause = mask(str(error))  # a Hub error may echo the request, header included
     if status == 401:
         return HubTokenError(
-            f"the endpoint rejected the token (401): {error}. Set a valid HF_TOKEN or run "
+            f"the endpoint rejected the token (401): {cause}. Set a valid HF_TOKEN or run "
             "`hf auth login --force`"
         )
     if status == 403:
         return HubPermissionError(
-            f"not allowed to write to {config.repo_id} (403): {error}. The repository may "
+            f"not allowed to write to {config.repo_id} (403): {cause}. The repository may "
             "belong to someone else, or the token lacks write access to it"
         )
     return HubUploadInterrupted(
         f"upload to {config.repo_id}@{config.branch} interrupted after {done} of {total} "
-        f"commit(s): {error}. Run the same push again to resume: content already on the Hub "
+        f"commit(s): {cause}. Run the same push again to resume: content already on the Hub "
         "is not uploaded twice"
     )

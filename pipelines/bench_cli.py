@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
 
 def _fail(error: Exception) -> None:
     errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
-    raise typer.Exit(1)
+    raise typer.Exit(2)
 
 
 @bench_app.command("run")

@@ -17,8 +17,10 @@ from pathlib import Path
 from datatrove.executor.base import PipelineExecutor
 from datatrove.pipeline.base import PipelineStep
 
+from curation.credentials import Secret
 from curation.executors import ExecutorConfig, build_executor, run_stages
 from curation.judge.backends import OpenAIConfig
+from curation.judge.backends.openai import ENV_API_KEY
 from curation.steps.mining.readers import CommitShardReader
 from curation.steps.mining.writers import load_stage_stats
 from curation.steps.pairs.commits import CommitPairs, pairs_writer
@@ -31,15 +33,22 @@ class CommitJudgeConfig:
 
     endpoint: str | None = None
     model: str = "default"
-    api_key: str | None = None
+    api_key: Secret | str | None = None
     min_rating: float = 4.0
     instructions: bool = True
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        # A key from a config file: shown as ***, exported for the stage workers.
+        self.api_key = Secret.coerce(self.api_key, ENV_API_KEY[0])
+        if self.api_key is not None:
+            self.api_key.export()
+
     def backend(self) -> OpenAIConfig | None:
         if not self.endpoint:
             return None
-        return OpenAIConfig(base_url=self.endpoint, model=self.model, api_key=self.api_key)
+        api_key = self.api_key or Secret.from_env(*ENV_API_KEY)
+        return OpenAIConfig(base_url=self.endpoint, model=self.model, api_key=api_key)
 
 
 @dataclass

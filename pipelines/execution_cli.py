@@ -22,6 +22,7 @@ from curation.readers import (
     read_problems,
     read_solutions,
 )
+from curation.run_fingerprint import RunFingerprint, claim_output, write_text_atomically
 from curation.samples import load_samples
 from curation.steps.execution.documents import ProblemReader
 from curation.steps.execution.execute import ExecuteSolutions, ExecutionConfig
@@ -79,6 +80,28 @@ def load_inputs(
     return found
 
 
+def check_inputs(problems: list[Problem], solutions: list[Solution], console: Console) -> None:
+    """Refuse inputs that would make an empty run, and count the solutions left out:
+    a run that exits 0 with nothing done reads as success."""
+    if not problems:
+        raise TableReadError(
+            "no problems to run (the input is empty or --languages/--limit "
+            "kept none), give a problems file with rows"
+        )
+    ids = {problem.id for problem in problems}
+    orphans = [solution for solution in solutions if solution.problem_id not in ids]
+    if orphans and len(orphans) == len(solutions):
+        raise TableReadError(
+            f"none of the {len(solutions)} solutions names a problem of the input "
+            f"(first problem_id {orphans[0].problem_id!r}), check the two files belong together"
+        )
+    if orphans:
+        console.print(
+            f"[yellow]{len(orphans)} of {len(solutions)} solutions name no problem of the input "
+            f"(first problem_id {orphans[0].problem_id!r}); they are left out[/yellow]"
+        )
+
+
 def run_execution_pipeline(
     problems: list[Problem],
     solutions: list[Solution],
@@ -103,7 +126,7 @@ def run_execution_pipeline(
         config.logging_dir = str(out / "logs")
     run_stages([build_executor(steps, config, "execute")], config)
     summary = summarize(out, problems=len(problems))
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_text_atomically(out / "summary.json", json.dumps(summary, indent=2) + "\n")
     return summary
 
 
@@ -186,19 +209,22 @@ def execute(
         str | None, typer.Option("--endpoint", help="OpenAI-compatible LLM endpoint.")
     ] = None,
     llm_model: Annotated[str | None, typer.Option(help="LLM model name.")] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace a different earlier run in --out."),
+    ] = False,
 ) -> None:
-    """Run solutions in the sandbox and write executions, pairs and summary.json."""
+    """Run solutions in the sandbox and write executions, pairs and summary.json.
+
+    Rerun with the same inputs and settings to resume; --out records them
+    (run_fingerprint.json) and refuses a different run unless --overwrite."""
     console = Console(stderr=True)
-    try:
-        wanted = parse_languages(languages)
-        found_problems, found_solutions = load_inputs(
-            problems, solutions, humaneval_x, samples, wanted
-        )
-    except (TableReadError, UnknownLanguageError) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from None
+    # A bad file or language raises a ValueError naming it: the CLI root prints it as one line.
+    wanted = parse_languages(languages)
+    found_problems, found_solutions = load_inputs(problems, solutions, humaneval_x, samples, wanted)
     if limit is not None:
         found_problems = found_problems[:limit]
+    check_inputs(found_problems, found_solutions, console)
     if repeats > 1 and smallest_p_value(repeats) >= alpha:
         console.print(
             f"[yellow]with {repeats} repeats the smallest attainable p-value is "
@@ -208,10 +234,25 @@ def execute(
     bugs = None
     if llm_bugs:
         try:
-            backend = OpenAIConfig.from_env(base_url=endpoint, model=llm_model)
+            llm = OpenAIConfig.from_env(base_url=endpoint, model=llm_model)
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="--endpoint") from error
-        bugs = BugInjectionConfig(backend)
+        bugs = BugInjectionConfig(llm)
+    settings = {
+        "samples": samples,
+        "languages": wanted,
+        "limit": limit,
+        "mutants": [max_mutants, _operators(operators)] if mutants else None,
+        "llm_bugs": bugs.backend.model if bugs is not None else None,
+        "repeats": repeats,
+        "instructions": instructions,
+        "ratio": ratio,
+        "alpha": alpha,
+        "max_pairs": max_pairs,
+        "tasks": tasks,
+    }
+    inputs = {"problems": problems, "solutions": solutions, "humaneval_x": humaneval_x}
+    claim_output(out, RunFingerprint.of("execute", inputs, settings), overwrite)
     summary = run_execution_pipeline(
         found_problems,
         found_solutions,
@@ -255,9 +296,17 @@ def mutate(
     if language is None:
         console.print(f"[red]{source}: unknown extension; pass --lang[/red]")
         raise typer.Exit(code=2)
-    found = generate_mutants(
-        source.read_text(encoding="utf-8"), language, _operators(operators), limit
-    )
+    try:
+        code = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise typer.BadParameter(
+            f"{source}: not UTF-8 text ({error.reason} at byte {error.start}); re-encode it",
+            param_hint="SOURCE",
+        ) from None
+    try:
+        found = generate_mutants(code, language, _operators(operators), limit)
+    except ValueError as error:
+        raise typer.BadParameter(f"{source}: {error}", param_hint="SOURCE") from None
     table = Table("#", "operator", "line", "original", "replacement")
     for index, mutant in enumerate(found):
         table.add_row(

@@ -23,10 +23,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from curation.credentials import mask, redact
 from curation.criteria import UnknownAspectError, normalize_aspect
 from curation.judge.backends import Backend, OpenAIBackend, OpenAIConfig, VLLMBackend, VLLMConfig
 from curation.judge.cache import ResponseCache
-from curation.judge.pairwise import BadPairError, PairJudge, PairJudgement, PairToJudge
+from curation.judge.pairwise import (
+    BadPairError,
+    PairJudge,
+    PairJudgement,
+    PairToJudge,
+    missing_columns,
+)
 from curation.judge.protocol import JudgeProtocol, KeepRule
 from curation.schema import JUDGEMENTS, from_rows
 
@@ -91,6 +98,14 @@ def judge(
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 300.0,
     max_retries: Annotated[int, typer.Option("--max-retries")] = 6,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per batch.")] = 1024,
+    max_failed_share: Annotated[
+        float | None,
+        typer.Option(
+            "--max-failed-share",
+            help="Fail the run (exit 1) when more than this share of requests failed "
+            "for good; by default only a run in which every request failed.",
+        ),
+    ] = None,
 ) -> None:
     """Judge preference pairs with an LLM on an OpenAI-compatible endpoint."""
     console = Console(stderr=True)
@@ -122,6 +137,13 @@ def judge(
         source = pq.ParquetFile(pairs)
     except (pa.ArrowInvalid, OSError) as error:
         raise typer.BadParameter(f"{pairs}: not a Parquet file ({error})") from error
+    missing = missing_columns(source.schema_arrow.names, aspect)
+    if missing:
+        raise typer.BadParameter(
+            f"{pairs}: no column {', '.join(missing)} (columns: "
+            f"{', '.join(source.schema_arrow.names)})",
+            param_hint="PAIRS",
+        )
 
     out.mkdir(parents=True, exist_ok=True)
     judgement_rows: list[dict] = []
@@ -179,8 +201,24 @@ def judge(
         "cache": {"hits": cache.hits, "misses": cache.misses},
         "protocol": asdict(protocol),
     }
-    (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / "report.json").write_text(json.dumps(redact(report), indent=2) + "\n")
     _print_summary(Console(), report)
+    stats = backend.stats
+    failed = (
+        stats.failures == stats.requests
+        if max_failed_share is None
+        else stats.failed_share > max_failed_share
+    )
+    if stats.failures and failed:
+        console.print(
+            f"error: {stats.failures} of {stats.requests} judge requests failed "
+            f"(first: {mask(stats.first_error or 'unknown')}), endpoint "
+            f"{getattr(getattr(backend, 'config', None), 'base_url', engine)}; check that the "
+            "server is up and the model name is right, or raise --max-failed-share",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1)
 
 
 def _backend(

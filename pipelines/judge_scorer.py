@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from bench.scoring import PairScores, progress_callback
+from curation.credentials import Secret
 
 TIE_RULE = (
     "score = votes for the side + 0.5 x TIE votes, pooled over both orders and samples; "
@@ -38,7 +39,7 @@ class JudgeConfig:
 
     base_url: str
     model: str
-    api_key: str | None = None
+    api_key: Secret | str | None = None
     samples: int = 1
     temperature: float = 0.0
     top_p: float = 1.0
@@ -46,6 +47,10 @@ class JudgeConfig:
     concurrency: int = 16
     timeout_s: float = 300.0
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        # Shown as *** in reprs and errors; only its variable's name is ever pickled.
+        object.__setattr__(self, "api_key", Secret.coerce(self.api_key, "OPENAI_API_KEY"))
 
 
 class JudgeScorer:

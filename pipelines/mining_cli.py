@@ -12,9 +12,11 @@ from rich.table import Table
 
 from curation.executors import ExecutorConfig, SlurmOptions
 from curation.mining.filters import FilterConfig
+from curation.mining.gitlog import find_repositories
 from curation.mining.licenses import PERMISSIVE_LICENSES
 from curation.mining.remote import FetchConfig
 from curation.privacy.secrets import SecretPolicy
+from curation.run_fingerprint import RunFingerprint, claim_output
 from pipelines.options import parse_languages
 
 
@@ -71,8 +73,15 @@ def mine(
     fetch_workers: Annotated[int, typer.Option(help="Concurrent fetches per task.")] = 8,
     slurm_partition: Annotated[str | None, typer.Option(help="Slurm partition.")] = None,
     slurm_time: Annotated[str, typer.Option(help="Slurm time limit per job.")] = "04:00:00",
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace a different earlier run in --out."),
+    ] = False,
 ) -> None:
-    """Mine single-file commits from git history into deduplicated, aspect-tagged Parquet."""
+    """Mine single-file commits from git history into deduplicated, aspect-tagged Parquet.
+
+    Rerun with the same inputs and settings to resume; --out records them
+    (run_fingerprint.json) and refuses a different run unless --overwrite."""
     from pipelines.mining import MiningConfig, run_mining
 
     if executor == "slurm" and not slurm_partition:
@@ -100,6 +109,16 @@ def mine(
             secret_policy=SecretPolicy(secret_policy),
             executor=executor_config,
         )
+        settings = {
+            "license": license,
+            "allow_license": sorted(allow_license or []),
+            "languages": sorted(_languages(list(languages or [])) or []),
+            "keep_untagged": keep_untagged,
+            "tasks": tasks,
+        }
+        # Each repository by its HEAD commit; a typo fails here, before --out is touched.
+        inputs = {"repo": find_repositories(repos or []), "remote": remote, "benchmark": benchmark}
+        claim_output(out, RunFingerprint.of("mine", inputs, settings), overwrite)
         stats_path = run_mining(config)
     except (ValueError, FileNotFoundError) as error:
         raise typer.BadParameter(str(error)) from error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 console = Console()
+
+
+def _is_local(spec: str) -> bool:
+    """A --pairs value meant as a local path (a Hub dataset id has no suffix or glob)."""
+    return bool(Path(spec).suffix) or spec.startswith((".", "/", "~")) or "*" in spec
 
 
 def train_command(
@@ -39,6 +45,12 @@ def train_command(
 ) -> None:
     """Train a Bradley-Terry reward model on pairs shards (launch with `accelerate launch`
     or `torchrun` for several processes)."""
+    missing = [spec for spec in pairs or () if _is_local(spec) and not glob.glob(spec)]
+    if missing:  # before torch is imported and the model looked up
+        raise typer.BadParameter(
+            f"no pairs file matches {', '.join(missing)}; give Parquet files, folders or globs",
+            param_hint="--pairs",
+        )
     from rm.reward_config import TrainConfig
     from rm.reward_trainer import train
 

@@ -26,7 +26,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from transformers import AutoTokenizer
 
 from curation.pairs.files import read_pairs
-from curation.pairs.render import EncodedPair, PairRenderer
+from curation.pairs.render import EncodedPair, PairRenderer, clamp_max_length
 from curation.pairs.system import SystemPromptShares, with_system_prompts
 from rm.batching import collate
 from rm.losses import reward_loss
@@ -86,6 +86,8 @@ class RewardTrainer:
         self.out = Path(config.out)
         torch.manual_seed(config.seed)
 
+        # Read the pairs before the model: a wrong path fails at once, not after a download.
+        self.train_frame = read_pairs(config.pairs, split=config.split)
         self.tokenizer = AutoTokenizer.from_pretrained(config.model)
         added = ensure_pad_token(self.tokenizer)
         self.model = RewardModel.from_pretrained(
@@ -108,7 +110,8 @@ class RewardTrainer:
             else:
                 seq_cls.gradient_checkpointing_enable({"use_reentrant": False})
 
-        self.formatter = PairRenderer(self.tokenizer, config.max_length)
+        self.max_length = clamp_max_length(config.max_length, self.model.config, self.tokenizer)
+        self.formatter = PairRenderer(self.tokenizer, self.max_length)
         self.train_pairs, self.data_stats = self._load_train()
         self.eval_pairs = self._load_eval()
         lengths = [p.length for p in self.train_pairs]
@@ -156,12 +159,13 @@ class RewardTrainer:
 
     def _load_train(self) -> tuple[list[EncodedPair], dict]:
         config = self.config
-        frame = read_pairs(config.pairs, split=config.split)
+        frame = self.train_frame
         shares = SystemPromptShares(*config.system_shares)
         frame = with_system_prompts(frame, shares, config.seed)
         pairs, stats = self.formatter.encode(frame)
         summary = {
             **stats.as_dict(),
+            "max_length": self.max_length,
             "system_kinds": dict(frame["system_kind"].value_counts().iter_rows()),
         }
         if self.accelerator.is_main_process:

@@ -117,7 +117,7 @@ def score_file(
     from transformers import AutoTokenizer
 
     from curation.pairs.files import read_pairs
-    from curation.pairs.render import PairRenderer
+    from curation.pairs.render import PairRenderer, clamp_max_length
     from curation.pairs.system import with_system_prompts
     from rm.model import load_sequence_classifier
 
@@ -127,6 +127,7 @@ def score_file(
     if tokenizer.pad_token_id is None:
         raise ValueError(f"{model_dir}: tokenizer has no pad token; was it saved by codepref?")
     frame = with_system_prompts(read_pairs(pairs_spec), system)
+    max_length = clamp_max_length(max_length, model.config, tokenizer)
     encoded, stats = PairRenderer(tokenizer, max_length).encode(frame)
     if stats.dropped:
         raise ValueError(

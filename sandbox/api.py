@@ -47,6 +47,13 @@ class Limits:
     pids: int = 64
     compile_time_s: float = 60.0
 
+    def __post_init__(self) -> None:
+        # A zero or negative limit would make every run a TIMEOUT/OOM verdict, silently.
+        for name in ("time_s", "memory_mb", "output_kb", "pids", "compile_time_s"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"limit {name} must be a positive number, got {value!r}")
+
     def scaled_from_reference(
         self, reference_time_s: float, factor: float = 4.0, floor_s: float = 4.0
     ) -> Limits:

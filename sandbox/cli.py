@@ -100,7 +100,14 @@ def run(
     ] = False,
 ) -> None:
     """Compile FILE once and run it on each test (or once, harness style); exit 1 unless OK."""
-    source = file.read_text(encoding="utf-8")
+    try:
+        source = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise typer.BadParameter(
+            f"{file}: not UTF-8 text ({error.reason} at byte {error.start}); re-encode it",
+            param_hint="FILE",
+        ) from None
+    limits = Limits(time_s=time_s, memory_mb=memory_mb)  # refuses --time -1 before any work
     language = normalize_language(lang) if lang else language_for_path(file, source)
     if language is None:
         raise typer.BadParameter(f"{file}: unknown language; pass --lang ({LANGUAGE_NAMES})")
@@ -111,7 +118,6 @@ def run(
     else:
         cases = [HARNESS]
     logging.basicConfig(level=logging.WARNING)
-    limits = Limits(time_s=time_s, memory_mb=memory_mb)
     try:
         sandbox = open_sandbox(
             backend, workers=1, limits=limits, allow_unisolated=unsafe_no_isolation

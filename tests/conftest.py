@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: the repository root and the reference data."""
+"""Fixtures shared by the whole suite: the repository root, the reference data, and the
+loopback OpenAI-compatible server of the judge tests for every other LLM-using test."""
 
 from __future__ import annotations
 

@@ -28,6 +28,16 @@ from curation.pairs.columns import canonical_row
 PAIR_REQUIRED: tuple[str, ...] = ("id", "prompt", "chosen", "rejected", "language")
 
 
+def missing_columns(names: Sequence[str], aspect: str | None = None) -> list[str]:
+    """The pair columns a table with columns ``names`` lacks (aliases count); ``aspect``
+    given for every pair makes the aspect column optional."""
+    present = canonical_row(dict.fromkeys(names))
+    missing = [name for name in PAIR_REQUIRED if name not in present]
+    if aspect is None and "aspect" not in present:
+        missing.append("aspect (or pass --aspect)")
+    return missing
+
+
 class BadPairError(ValueError):
     """A pair row that cannot be judged; the message names the row."""
 

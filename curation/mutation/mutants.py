@@ -85,6 +85,10 @@ def _round_robin(sites: Iterable[Site], operators: Sequence[str]) -> list[Site]:
     return ordered
 
 
+# Real functions and files are far smaller; a generated or minified blob is not worth minutes.
+MAX_SOURCE_BYTES = 256 * 1024
+
+
 def generate_mutants(
     code: str,
     language: str,
@@ -96,9 +100,15 @@ def generate_mutants(
 
     ``start_byte`` is a byte offset into the UTF-8 code. Mutants identical to the
     original or to an earlier mutant, and mutants tree-sitter cannot parse, are dropped.
+    Code over :data:`MAX_SOURCE_BYTES` is refused: every mutant re-parses the whole file.
     """
     language = normalize_language(language)
     data = code.encode("utf-8")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ValueError(
+            f"source of {len(data)} bytes is over the {MAX_SOURCE_BYTES}-byte mutation cap "
+            "(each mutant re-parses the file); mutate a smaller file or function"
+        )
     original_parses = _parses(data, language)
     seen = {data}
     mutants: list[Mutant] = []

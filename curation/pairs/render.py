@@ -72,6 +72,27 @@ class EncodeStats:
         }
 
 
+def clamp_max_length(max_length: int, model_config: object, tokenizer: object) -> int:
+    """``max_length`` cut to what the model can embed: ``max_position_embeddings`` (512 for
+    BERT/MiniLM) and the tokenizer's own ``model_max_length`` when it is a real limit.
+    Longer sequences would crash the position embedding; the renderer truncates responses
+    to the clamped length instead (and counts the truncated pairs)."""
+    limits = [getattr(model_config, "max_position_embeddings", None)]
+    limits.append(getattr(tokenizer, "model_max_length", None))
+    real = [int(limit) for limit in limits if isinstance(limit, int) and 0 < limit < 1_000_000]
+    if not real or max_length <= min(real):
+        return max_length
+    limit = min(real)
+    logger.warning(
+        "max_length %d is longer than the model's %d positions: using %d "
+        "(responses are truncated to fit; data_stats.json counts the truncated pairs)",
+        max_length,
+        limit,
+        limit,
+    )
+    return limit
+
+
 class PairRenderer:
     """Turns (system, prompt, response) into token ids with the response span marked.
 

@@ -8,6 +8,7 @@ row, instead of a stack trace three stages later.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from curation.schema import PROBLEMS, SOLUTION_ORIGINS, SOLUTIONS, validate
 from sandbox.api import Limits, TestCase
 from sandbox.checkers import CheckerSpecError, parse_checker
 
+_LIMIT_FIELDS = tuple(field.name for field in dataclasses.fields(Limits))
 _TEST_ALIASES = {"input": "stdin", "output": "expected_stdout", "expected": "expected_stdout"}
 
 
@@ -32,8 +34,23 @@ class TableReadError(ValueError):
 
 
 def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Rows of a ``.parquet``, ``.jsonl``/``.jsonl.gz`` or ``.json`` (a list) file."""
-    path = Path(path)
+    """Rows of a ``.parquet``, ``.jsonl``/``.jsonl.gz`` or ``.json`` (a list) file; a file
+    that is not valid UTF-8, JSON or Parquet is a :class:`TableReadError` naming it."""
+    try:
+        yield from _iter_rows(Path(path))
+    except UnicodeDecodeError as error:
+        raise TableReadError(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); re-encode it as UTF-8"
+        ) from None
+    except json.JSONDecodeError as error:
+        raise TableReadError(
+            f"{path}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from None
+    except (pa.ArrowInvalid, OSError, EOFError) as error:
+        raise TableReadError(f"{path}: cannot be read ({error})") from None
+
+
+def _iter_rows(path: Path) -> Iterator[dict[str, Any]]:
     if not path.is_file():
         raise TableReadError(f"{path}: no such file")
     name = path.name.lower()
@@ -101,10 +118,23 @@ def _tests(value: Any, where: str) -> tuple[TestCase, ...]:
     return tuple(cases)
 
 
-def _limits(value: Any) -> Limits | None:
+def _limits(value: Any, where: str) -> Limits | None:
     if not value:
         return None
+    if not isinstance(value, dict):
+        raise TableReadError(
+            f"{where}: 'limits' must be an object of {', '.join(_LIMIT_FIELDS)}, got {value!r}"
+        )
+    unknown = sorted(set(value) - set(_LIMIT_FIELDS))
+    if unknown:
+        raise TableReadError(
+            f"{where}: unknown limits key(s) {', '.join(unknown)}; "
+            f"known: {', '.join(_LIMIT_FIELDS)}"
+        )
     known = {key: item for key, item in value.items() if item is not None}
+    bad = [key for key, item in known.items() if not isinstance(item, int | float) or item <= 0]
+    if bad:
+        raise TableReadError(f"{where}: limits {', '.join(bad)} must be positive numbers")
     return Limits(**known)
 
 
@@ -134,7 +164,7 @@ def problem_from_row(row: dict[str, Any], where: str) -> Problem:
         tests=tests,
         harness=harness,
         entry_point=row.get("entry_point") or None,
-        limits=_limits(row.get("limits")),
+        limits=_limits(row.get("limits"), where),
         group=row.get("group") or None,
         checker=checker,
         checker_code=checker_code,

@@ -560,3 +560,22 @@ def test_a_folder_with_a_secret_is_refused_before_any_upload(
     with pytest.raises(HubPushError, match="AWS Access Key"):
         push_dataset(folder, PushConfig("alice/leaky", token="tok-alice"))
     assert "alice/leaky" not in state.repos
+
+
+def test_dry_run_refuses_a_wrong_schema_shard_and_leaves_out_run_logs(
+    dataset_dir: Path, tmp_path: Path
+):
+    import shutil
+
+    folder = tmp_path / "dataset"
+    shutil.copytree(dataset_dir, folder)
+    (folder / "logs" / "assemble").mkdir(parents=True)
+    (folder / "logs" / "assemble" / "executor.json").write_text("{}")
+    plan = plan_push(folder, PushConfig("alice/data"))
+    assert plan.files and not any(f.path_in_repo.startswith("logs/") for f in plan.files)
+    shard = sorted((folder / "data").rglob("*.parquet"))[0]
+    pq.write_table(pa.table({"id": ["x"], "text": ["not a pair"]}), shard)
+    result = CliRunner().invoke(app, ["push", str(folder), "--repo-id", "alice/d", "--dry-run"])
+    assert result.exit_code == 1
+    message = " ".join(result.output.split())
+    assert f"{shard}: not a pairs shard (column 'prompt': missing" in message

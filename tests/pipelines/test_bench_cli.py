@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
 
 runner = CliRunner()
+JUDGE_KEY = "sk-codepref-fake-0123456789abcdef"
 
 
 def test_run_compare_report(pairs: pl.DataFrame, tmp_path: Path) -> None:
@@ -96,7 +98,7 @@ def test_errors_are_clear(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["bench", "run", "--data", str(tmp_path / "nope.parquet"), "--out", str(tmp_path)]
     )
-    assert result.exit_code == 1 and "--model is required" in result.output
+    assert result.exit_code == 2 and "--model is required" in result.output
     result = runner.invoke(
         app,
         [
@@ -110,9 +112,9 @@ def test_errors_are_clear(tmp_path: Path) -> None:
             str(tmp_path),
         ],
     )
-    assert result.exit_code == 1 and "no such file" in result.output
+    assert result.exit_code == 2 and "no such file" in result.output
     result = runner.invoke(app, ["bench", "rescore", str(tmp_path / "x.parquet"), "--out", "o"])
-    assert result.exit_code == 1 and "cannot read" in result.output
+    assert result.exit_code == 2 and "cannot read" in result.output
 
 
 def test_run_with_judge(pairs: pl.DataFrame, judge_server, tmp_path: Path) -> None:
@@ -137,8 +139,54 @@ def test_run_with_judge(pairs: pl.DataFrame, judge_server, tmp_path: Path) -> No
             "--resamples",
             "100",
         ],
+        env={"OPENAI_API_KEY": JUDGE_KEY},
     )
     assert result.exit_code == 0, result.output
+    key = JUDGE_KEY.encode()  # given through OPENAI_API_KEY: used, never written
+    assert [
+        p for p in (tmp_path / "judge").rglob("*") if p.is_file() and key in p.read_bytes()
+    ] == []
+    assert JUDGE_KEY not in result.output
     results = json.loads((tmp_path / "judge" / "results.json").read_text())
     assert results["overall"]["correct_predictions"] == 3  # the even rows: chosen is longer
     assert json.loads((tmp_path / "judge" / "run.json").read_text())["model"] == "length-judge"
+
+
+def _scores(**overrides: list) -> pl.DataFrame:
+    columns = {
+        "id": ["a", "b", "c", "d"],
+        "language": ["Python", "Go", "Python", "Go"],
+        "aspect": ["Functional_Correctness"] * 4,
+        "chosen_score": [1.0, 2.0, 0.5, 3.0],
+        "rejected_score": [0.0, 1.0, 1.5, 2.0],
+    }
+    columns.update(overrides)
+    return pl.DataFrame({name: values for name, values in columns.items() if values is not None})
+
+
+BAD_SCORES = [
+    (
+        "string scores",
+        _scores(chosen_score=["1", "x", "2", "3"]),
+        "column chosen_score holds String, not numbers",
+    ),
+    ("no rows", _scores().head(0), "no rows to score"),
+    ("wrong column", _scores(rejected_score=None), "missing column(s) rejected_score"),
+]
+
+
+@pytest.mark.parametrize(("case", "table", "message"), BAD_SCORES, ids=[c[0] for c in BAD_SCORES])
+def test_rescore_refuses_bad_scores_and_keeps_the_finished_run(
+    case: str, table: pl.DataFrame, message: str, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.parquet"
+    _scores().write_parquet(good)
+    out = tmp_path / "run"
+    assert runner.invoke(app, ["bench", "rescore", str(good), "--out", str(out)]).exit_code == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    bad = tmp_path / "bad.parquet"
+    table.write_parquet(bad)
+    result = runner.invoke(app, ["bench", "rescore", str(bad), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{bad}: {message}" in " ".join(result.output.split()), result.output
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before

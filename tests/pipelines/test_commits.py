@@ -4,11 +4,12 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from curation.executors import ExecutorConfig
 from curation.schema import PAIRS, validate
 from curation.steps.pairs.commits import commit_message_prompt
-from pipelines.commits import CommitsPipelineConfig, run_commits
+from pipelines.commits import CommitJudgeConfig, CommitsPipelineConfig, run_commits
 from pipelines.mining import MiningConfig
 
 
@@ -64,3 +65,25 @@ def test_fallback_prompt_keeps_the_body_once() -> None:
     )
     prompt = commit_message_prompt("Fix leak", "Fix leak\n\nFree the buffer on error.", "a.c", "C")
     assert prompt.endswith("\n\nFix leak\n\nFree the buffer on error.")
+
+
+KEY = "sk-codepref-fake-0123456789abcdef"
+
+
+@pytest.mark.slow
+def test_commits_pipeline_review_writes_no_key(scripted, commit_repo: Path, tmp_path: Path) -> None:
+    scripted.state.reset(lambda payload, index: {"text": "Rating: 5\nInstruction: do it"})
+    out = tmp_path / "out"
+    config = CommitsPipelineConfig(
+        MiningConfig(
+            repos=[commit_repo],
+            output=out,
+            executor=ExecutorConfig(tasks=1, workers=1),
+        ),
+        CommitJudgeConfig(endpoint=scripted.url, model="scripted", api_key=KEY),
+    )
+    assert KEY not in repr(config)
+    run_commits(config)
+    assert scripted.state.calls, "the review stage never asked the endpoint"
+    assert scripted.state.headers[0]["authorization"] == f"Bearer {KEY}"
+    assert [p for p in out.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()] == []

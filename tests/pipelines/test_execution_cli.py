@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +15,7 @@ from curation.steps.execution.tables import read_table
 from pipelines.cli import app
 
 runner = CliRunner()
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 PROBLEM_ROWS = [
     {
@@ -167,3 +171,163 @@ def test_mutate_lists_and_writes_mutants(tmp_path: Path) -> None:
     assert any("return 1 - n" in text for text in written)
     bad = runner.invoke(app, ["mutate", str(source), "--operators", "explode"])
     assert bad.exit_code != 0
+
+
+LLM_KEY = "sk-codepref-fake-0123456789abcdef"
+
+
+@pytest.mark.slow
+def test_llm_bugs_are_injected_executed_and_paired_without_leaking_the_key(
+    scripted, tmp_path: Path
+) -> None:
+    """The whole --llm-bugs path against a loopback OpenAI-compatible server: the answer
+    becomes an ``llm`` solution, runs in the sandbox, fails, and is the rejected side of a
+    correctness pair; the API key reaches the server and nothing else."""
+    scripted.state.reset(lambda payload, index: {"text": "```python\nprint(int(input()) * 3)\n```"})
+    problems = write_jsonl(tmp_path / "problems.jsonl", PROBLEM_ROWS)
+    solutions = write_jsonl(
+        tmp_path / "solutions.jsonl", [dict(SOLUTION_ROWS[0], origin="reference")]
+    )
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "execute", str(problems), str(solutions),
+         "--out", str(out), "--sandbox", "process", "--repeats", "1", "--llm-bugs",
+         "--endpoint", scripted.url, "--llm-model", "scripted"],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "OPENAI_API_KEY": LLM_KEY},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(scripted.state.calls) == 1
+    assert scripted.state.headers[0]["authorization"] == f"Bearer {LLM_KEY}"
+    executions = pl.from_arrow(read_table(out, "executions"))
+    bug = executions.filter(pl.col("solution_id") == "double/ok/llm-bug").row(0, named=True)
+    assert bug["status"] != "OK" or bug["tests_passed"] < 2
+    pairs = pl.from_arrow(read_table(out, "pairs"))
+    correctness = pairs.filter(pl.col("aspect") == "Functional_Correctness")
+    assert correctness.height == 1
+    assert LLM_KEY not in result.stdout + result.stderr
+    assert [p for p in out.rglob("*") if p.is_file() and LLM_KEY.encode() in p.read_bytes()] == []
+
+
+def _problem(**overrides: object) -> str:
+    return json.dumps({**PROBLEM_ROWS[0], **overrides}) + "\n"
+
+
+SOLUTIONS_OK = json.dumps(SOLUTION_ROWS[0]) + "\n"
+
+# (case, problems file name, its bytes, solutions bytes, what the one-line error must say)
+BAD_EXECUTE_INPUTS = [
+    ("empty parquet", "p.parquet", b"", SOLUTIONS_OK, "p.parquet: cannot be read"),
+    ("invalid json", "p.json", b"[{bad", SOLUTIONS_OK, "p.json: invalid JSON at line 1"),
+    ("bad utf-8 jsonl", "p.jsonl", b'{"id": "\xff"}\n', SOLUTIONS_OK, "p.jsonl: not UTF-8 text"),
+    (
+        "limits as a string",
+        "p.jsonl",
+        _problem(limits="fast").encode(),
+        SOLUTIONS_OK,
+        "p.jsonl, row 0: 'limits' must be an object",
+    ),
+    (
+        "unknown limits key",
+        "p.jsonl",
+        _problem(limits={"time": 3}).encode(),
+        SOLUTIONS_OK,
+        "p.jsonl, row 0: unknown limits key(s) time",
+    ),
+    ("empty jsonl", "p.jsonl", b"", SOLUTIONS_OK, "no problems to run"),
+    (
+        "orphan solutions",
+        "p.jsonl",
+        _problem().encode(),
+        json.dumps({**SOLUTION_ROWS[0], "problem_id": "other"}) + "\n",
+        "none of the 1 solutions names a problem of the input (first problem_id 'other')",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "problems", "solutions", "message"),
+    BAD_EXECUTE_INPUTS,
+    ids=[case[0] for case in BAD_EXECUTE_INPUTS],
+)
+def test_execute_bad_inputs_get_one_line_errors(
+    case: str, name: str, problems: bytes, solutions: str, message: str, tmp_path: Path
+) -> None:
+    (tmp_path / name).write_bytes(problems)
+    (tmp_path / "s.jsonl").write_text(solutions)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["execute", str(tmp_path / name), str(tmp_path / "s.jsonl"), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    assert message in lines[0]
+    assert not out.exists()
+
+
+BAD_MUTATE_SOURCES = [
+    ("non-utf-8", b'print("\xff")\n', "not UTF-8 text"),
+    ("over the size cap", b"x = 1\n" * 60_000, "over the 262144-byte mutation cap"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "source", "message"), BAD_MUTATE_SOURCES, ids=[c[0] for c in BAD_MUTATE_SOURCES]
+)
+def test_mutate_bad_sources_get_one_line_errors(
+    case: str, source: bytes, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "code.py"
+    path.write_bytes(source)
+    result = runner.invoke(app, ["mutate", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+    assert str(path) in lines[0]
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text("[{bad")
+    arguments = [str(tmp_path / "p.json"), str(tmp_path / "p.json"), "--out", str(tmp_path)]
+    result = runner.invoke(app, ["--debug", "execute", *arguments])
+    assert result.exit_code != 0 and result.exception is not None
+    assert type(result.exception).__name__ == "TableReadError"
+
+
+@pytest.mark.slow
+def test_reused_out_resumes_the_same_run_and_refuses_another(tmp_path: Path) -> None:
+    problems = write_jsonl(tmp_path / "problems.jsonl", PROBLEM_ROWS)
+    solutions = write_jsonl(tmp_path / "solutions.jsonl", SOLUTION_ROWS)
+    out = tmp_path / "out"
+    base = ["execute", str(problems), str(solutions), "--out", str(out), "--sandbox", "process"]
+    first = runner.invoke(app, [*base, "--repeats", "1"])
+    assert first.exit_code == 0, first.output
+    assert pl.from_arrow(read_table(out, "executions")).height == 2
+    again = runner.invoke(app, [*base, "--repeats", "1"])
+    assert again.exit_code == 0, again.output  # same fingerprint: resumes
+    other = runner.invoke(app, [*base, "--repeats", "2"])
+    assert other.exit_code == 2
+    message = " ".join(other.output.split())
+    assert "holds a different execute run (setting repeats: 1 -> 2)" in message
+    assert "--overwrite" in message
+    write_jsonl(solutions, SOLUTION_ROWS[:1])  # an input changed: named too
+    changed = runner.invoke(app, [*base, "--repeats", "1"])
+    assert changed.exit_code == 2 and f"input solutions {solutions}" in changed.output
+    fresh = runner.invoke(app, [*base, "--repeats", "2", "--overwrite"])
+    assert fresh.exit_code == 0, fresh.output
+    executions = pl.from_arrow(read_table(out, "executions"))
+    assert executions.height == 1 and executions["repeats"].to_list() == [2]
+
+
+def test_out_with_foreign_files_is_refused(tmp_path: Path) -> None:
+    problems = write_jsonl(tmp_path / "problems.jsonl", PROBLEM_ROWS)
+    solutions = write_jsonl(tmp_path / "solutions.jsonl", SOLUTION_ROWS)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = runner.invoke(
+        app, ["execute", str(problems), str(solutions), "--out", str(out), "--overwrite"]
+    )
+    assert result.exit_code == 2 and "holds no codepref run" in result.output
+    assert (out / "notes.txt").read_text() == "mine"

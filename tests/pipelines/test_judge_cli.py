@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -170,3 +171,58 @@ def test_killed_run_resumes_from_the_cache(scripted, pair_rows, tmp_path, key_of
     report = json.loads((out / "report.json").read_text())
     assert report["cache"]["hits"] == cached and report["pairs"] == len(rows)
     assert pq.read_table(out / "judgements.parquet").num_rows == len(rows)
+
+
+def dead_endpoint() -> str:
+    """A loopback URL nothing listens on: every connection is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def test_dead_endpoint_fails_the_run_with_the_first_cause(pair_rows, tmp_path):
+    pairs = write_pairs(tmp_path / "pairs.parquet", pair_rows)
+    arguments = ["judge", str(pairs), "--out", str(tmp_path / "out"), "--model", "m"]
+    result = CliRunner().invoke(
+        app, [*arguments, "--endpoint", dead_endpoint(), "--max-retries", "0", "--generations", "1"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "6 of 6 judge requests failed" in result.output
+    assert "ConnectError" in result.output  # the cause: connection refused
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["backend"]["failures"] == 6 and "ConnectError" in report["backend"]["first_error"]
+
+
+def test_failed_share_threshold_is_configurable(scripted, pair_rows, tmp_path):
+    scripted.state.reset(lambda payload, index: {"status": 400} if index < 2 else {})
+    pairs = write_pairs(tmp_path / "pairs.parquet", pair_rows)
+    arguments = [
+        "judge",
+        str(pairs),
+        "--endpoint",
+        scripted.url,
+        "--model",
+        "m",
+        "--generations",
+        "1",
+    ]
+    tolerant = CliRunner().invoke(app, [*arguments, "--out", str(tmp_path / "a")])
+    assert tolerant.exit_code == 0, tolerant.output  # 2 of 6 failed: not all
+    scripted.state.reset(lambda payload, index: {"status": 400} if index < 2 else {})
+    strict = CliRunner().invoke(
+        app, [*arguments, "--out", str(tmp_path / "b"), "--max-failed-share", "0.25"]
+    )
+    assert strict.exit_code == 1 and "2 of 6 judge requests failed" in strict.output
+    assert "HTTP 400" in strict.output
+
+
+def test_wrong_columns_are_named_before_any_request(scripted, tmp_path):
+    pairs = write_pairs(tmp_path / "pairs.parquet", [{"id": "x", "query": "q", "good": "a"}])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["judge", str(pairs), "--out", str(out), "--endpoint", scripted.url, "--model", "m"]
+    )
+    assert result.exit_code == 2
+    assert "no column prompt, chosen, rejected, language, aspect" in " ".join(result.output.split())
+    assert scripted.state.calls == [] and not out.exists()

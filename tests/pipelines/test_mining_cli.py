@@ -29,15 +29,16 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_mine_writes_shards_and_stats(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
     result = CliRunner().invoke(
-        app, ["mine", "--repos", str(repo), "--out", str(tmp_path), "--license", "MIT"]
+        app, ["mine", "--repos", str(repo), "--out", str(out), "--license", "MIT"]
     )
     assert result.exit_code == 0, result.output
     assert "rows out" in result.output and "JavaScript" in result.output
-    stats = json.loads((tmp_path / "stats.json").read_text())
+    stats = json.loads((out / "stats.json").read_text())
     assert (stats["rows_in"], stats["rows_out"]) == (2, 1)
     assert stats["by_language_aspect"] == {"JavaScript": {"Functional_Correctness": 1}}
-    assert [p.name for p in (tmp_path / "commits").iterdir()] == ["00000.parquet"]
+    assert [p.name for p in (out / "commits").iterdir()] == ["00000.parquet"]
 
 
 def test_language_subset_and_licence_allowlist(repo: Path, tmp_path: Path) -> None:
@@ -66,6 +67,7 @@ def test_bad_arguments(repo: Path, tmp_path: Path, extra: list[str], message: st
     result = CliRunner().invoke(app, ["mine", "--out", str(tmp_path / "o"), *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+    assert not (tmp_path / "o").exists()  # refused before --out is touched
 
 
 def test_stats_report_the_secret_policy_and_the_repository(repo: Path, tmp_path: Path) -> None:
@@ -78,3 +80,33 @@ def test_stats_report_the_secret_policy_and_the_repository(repo: Path, tmp_path:
         "license": "MIT", "allowed": True, "commits": 2, "candidates": 1, "rows_out": 1,
         "yield": 0.5,
     }  # fmt: skip
+
+
+def test_reused_out_refuses_another_repository(repo: Path, tmp_path: Path) -> None:
+    """A second repository mined into the first one's --out is refused (naming it), not
+    answered with the first repository's commits; --overwrite starts fresh."""
+    other = tmp_path / "other"
+    build_repository(other, [SyntheticCommit("Initial import", {"a.py": "x = 1\n"})])
+    out = tmp_path / "out"
+    args = ["mine", "--license", "MIT", "--out", str(out), "--repos"]
+    assert CliRunner().invoke(app, [*args, str(repo)]).exit_code == 0
+    resumed = CliRunner().invoke(app, [*args, str(repo)])
+    assert resumed.exit_code == 0 and "rows out" in resumed.output
+    refused = CliRunner().invoke(app, [*args, str(other)])
+    assert refused.exit_code == 2
+    message = " ".join(refused.output.split())
+    assert "holds a different mine run" in message and str(other) in message
+    assert "--overwrite" in message
+    fresh = CliRunner().invoke(app, [*args, str(other), "--overwrite"])
+    assert fresh.exit_code == 0, fresh.output
+    assert json.loads((out / "stats.json").read_text())["rows_in"] == 1
+
+
+def test_out_holding_foreign_parquet_is_refused(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "commits").mkdir(parents=True)
+    (out / "commits" / "00000.parquet").write_bytes(b"PAR1 not ours")
+    result = CliRunner().invoke(app, ["mine", "--repos", str(repo), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "holds no codepref run" in " ".join(result.output.split())
+    assert (out / "commits" / "00000.parquet").read_bytes() == b"PAR1 not ours"

@@ -131,6 +131,7 @@ def test_one_spelling_per_system_prompt_mode() -> None:
     offenders = [
         f"{path.relative_to(REPO)}:{n}"
         for package in PACKAGES
+        if package != "sandbox"  # no prompts there; "full" is a device name (/dev/full)
         for path in sorted((REPO / package).rglob("*.py"))
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if old.search(line)

@@ -299,3 +299,41 @@ def test_fsdp2_config_runs(
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert (out / "model.safetensors").is_file()
+
+
+def test_default_max_length_is_clamped_to_the_encoder_positions(
+    tiny_bert: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Default settings (max_length 4096) on a 512-position BERT with pairs far longer than
+    512 tokens: no position-embedding crash, the responses are truncated and counted."""
+    long_body = "\n".join(f"    total = total + value_{i} * {i}" for i in range(200))
+    rows = [
+        {
+            "id": f"long-{i}",
+            "prompt": "Add up the values.",
+            "chosen": f"def add():\n    total = 0\n{long_body}\n    return total  # {i}\n",
+            "rejected": f"def add():\n    return {i}\n",
+            "language": "Python",
+            "aspect": "Functional_Correctness",
+        }
+        for i in range(8)
+    ]
+    pairs = tmp_path / "pairs.parquet"
+    pl.DataFrame(rows).write_parquet(pairs)
+    config = TrainConfig(
+        model=str(tiny_bert),
+        pairs=[str(pairs)],
+        out=str(tmp_path / "run"),
+        micro_batch_size=4,
+        global_batch_size=8,
+        max_steps=1,
+        loss=LossConfig(lm_weight=0.0),
+    )
+    assert config.max_length == 4096
+    with caplog.at_level("WARNING", logger="curation.pairs.render"):
+        result = train(config)
+    assert result.steps == 1
+    stats = json.loads((tmp_path / "run" / "data_stats.json").read_text())
+    assert stats["max_length"] == 512
+    assert stats["truncated_chosen"] == 8 and stats["truncated_rejected"] == 0
+    assert sum("using 512" in record.getMessage() for record in caplog.records) == 1

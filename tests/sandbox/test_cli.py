@@ -115,3 +115,25 @@ def test_run_refuses_without_namespaces_unless_the_risk_is_named(adder, tmp_path
     allowed = runner.invoke(app, [*argv, "--unsafe-no-isolation"])
     assert allowed.exit_code == 0, allowed.output
     assert "3" in allowed.output
+
+
+# (case, source bytes, extra options, what the one-line error must say)
+BAD_RUNS = [
+    ("non-utf-8 source", b'print("\xff")\n', [], "not UTF-8 text"),
+    ("unknown language", b"print(1)\n", ["--lang", "Fortran"], "unknown language 'Fortran'"),
+    ("unknown backend", b"print(1)\n", ["--backend", "bogus"], "unknown sandbox backend 'bogus'"),
+    ("negative time", b"print(1)\n", ["--time", "-1"], "limit time_s must be a positive number"),
+    ("zero memory", b"print(1)\n", ["--memory", "0"], "limit memory_mb must be a positive number"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "source", "options", "message"), BAD_RUNS, ids=[c[0] for c in BAD_RUNS]
+)
+def test_run_bad_inputs_get_one_line_errors(case, source, options, message, tmp_path):
+    path = tmp_path / "code.py"
+    path.write_bytes(source)
+    result = runner.invoke(app, ["sandbox", "run", str(path), *options])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines

@@ -16,7 +16,8 @@ ProgressCallback = Callable[[int], None]
 
 @dataclass
 class BackendStats:
-    """What a backend did: requests sent and answered, retries, failures, tokens."""
+    """What a backend did: requests sent and answered, retries, failures, tokens, and the
+    first failure's cause (so a run against a dead endpoint says why it failed)."""
 
     requests: int = 0
     http_calls: int = 0
@@ -25,8 +26,19 @@ class BackendStats:
     cache_hits: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    first_error: str | None = None
 
-    def as_dict(self) -> dict[str, int]:
+    def fail(self, error: str) -> None:
+        self.failures += 1
+        if self.first_error is None:
+            self.first_error = error
+
+    @property
+    def failed_share(self) -> float:
+        """Failed requests over requests sent (cache hits are not sent); 0 when none were."""
+        return self.failures / self.requests if self.requests else 0.0
+
+    def as_dict(self) -> dict[str, int | str | None]:
         return asdict(self)
 
 

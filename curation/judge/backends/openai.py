@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from curation.credentials import Secret
 from curation.judge.backends.base import BackendStats, ProgressCallback, cached_completions
 from curation.judge.cache import ResponseCache
 from curation.judge.requests import ChatRequest, Completion
@@ -52,11 +53,12 @@ def normalize_base_url(url: str) -> str:
 class OpenAIConfig:
     """Where and how to reach the endpoint. ``from_env`` fills what is not passed (or is
     passed as None) from ``CODEPREF_JUDGE_URL``/``OPENAI_BASE_URL``,
-    ``CODEPREF_JUDGE_MODEL`` and ``CODEPREF_JUDGE_API_KEY``/``OPENAI_API_KEY``."""
+    ``CODEPREF_JUDGE_MODEL`` and ``CODEPREF_JUDGE_API_KEY``/``OPENAI_API_KEY``. The API key
+    is a :class:`~curation.credentials.Secret`: never in a repr, executor.json or pickle."""
 
     base_url: str = "http://127.0.0.1:8000/v1"
     model: str = "default"
-    api_key: str | None = None
+    api_key: Secret | str | None = None
     concurrency: int = 64
     timeout_s: float = 300.0
     max_retries: int = 6
@@ -68,6 +70,7 @@ class OpenAIConfig:
 
     def __post_init__(self) -> None:
         self.base_url = normalize_base_url(self.base_url)
+        self.api_key = Secret.coerce(self.api_key, ENV_API_KEY[0])
         if self.concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {self.concurrency}")
         if self.timeout_s <= 0:
@@ -82,9 +85,13 @@ class OpenAIConfig:
         values: dict[str, object] = {
             "base_url": _first_env(ENV_BASE_URL),
             "model": _first_env(ENV_MODEL),
-            "api_key": _first_env(ENV_API_KEY),
+            "api_key": Secret.from_env(*ENV_API_KEY),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
+        if isinstance(values["api_key"], str):
+            # A key given on the command line: workers resolve it from the environment.
+            values["api_key"] = Secret(values["api_key"], env=ENV_API_KEY[0])
+            values["api_key"].export()
         missing = [name for name in ("base_url", "model") if not values.get(name)]
         if missing:
             raise ValueError(
@@ -149,7 +156,8 @@ class OpenAIBackend:
 
     def client(self) -> httpx.AsyncClient:
         """An HTTP client sized to the concurrency, with the API key if there is one."""
-        headers = {"Authorization": f"Bearer {self.config.api_key}"} if self.config.api_key else {}
+        key = self.config.api_key.reveal() if isinstance(self.config.api_key, Secret) else None
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
         limits = httpx.Limits(
             max_connections=self.config.concurrency,
             max_keepalive_connections=self.config.concurrency,
@@ -187,15 +195,15 @@ class OpenAIBackend:
                 texts = [choice["message"]["content"] or "" for choice in data["choices"]][:ask]
             except RequestFailedError as error:
                 completion.error = str(error)
-                self.stats.failures += 1
+                self.stats.fail(completion.error)
                 return completion
             except (KeyError, TypeError) as error:
                 completion.error = f"malformed response: missing {error}"
-                self.stats.failures += 1
+                self.stats.fail(completion.error)
                 return completion
             if not texts:
                 completion.error = "response has no choices"
-                self.stats.failures += 1
+                self.stats.fail(completion.error)
                 return completion
             usage = data.get("usage") or {}
             completion.prompt_tokens += int(usage.get("prompt_tokens") or 0)

@@ -166,10 +166,12 @@ def test_retry_after_header_is_waited(scripted):
 def test_config_from_environment(monkeypatch):
     monkeypatch.setenv("CODEPREF_JUDGE_URL", "http://10.0.0.1:8000")
     monkeypatch.setenv("CODEPREF_JUDGE_MODEL", "qwen")
+    monkeypatch.delenv("CODEPREF_JUDGE_API_KEY", raising=False)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
     config = OpenAIConfig.from_env(concurrency=8)
     assert config.chat_url == "http://10.0.0.1:8000/v1/chat/completions"
-    assert (config.model, config.api_key, config.concurrency) == ("qwen", "sk-env", 8)
+    assert (config.model, config.concurrency) == ("qwen", 8)
+    assert config.api_key.reveal() == "sk-env" and config.api_key.env == "OPENAI_API_KEY"
     assert OpenAIConfig.from_env(model="other", base_url=None).model == "other"
 
 

@@ -1,0 +1,61 @@
+"""The ``codepref`` root: a fast ``--help`` that imports no package, placeholders that
+match the commands they stand for, and failures reported as one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import COMMANDS, app
+from pipelines.lazy_commands import LazyCommand
+
+REPO = Path(__file__).resolve().parents[2]
+HEAVY = ("torch", "transformers", "scipy", "polars", "pyarrow", "datatrove", "docker", "numpy")
+
+
+def test_help_lists_every_command_without_importing_heavy_packages() -> None:
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from pipelines.cli import app\n"
+        "result = CliRunner().invoke(app, ['--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "import json\n"
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
+        "print(json.dumps(result.output))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    loaded, output = (json.loads(line) for line in done.stdout.splitlines()[-2:])
+    assert loaded == []
+    for name in COMMANDS:
+        assert f" {name} " in output
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_placeholder_matches_its_command(name: str) -> None:
+    real = LazyCommand(name, COMMANDS[name]).load()
+    assert real.name == name
+    assert real.get_short_help_str(limit=300) == COMMANDS[name].help
+
+
+def test_unknown_command_is_one_line_with_a_suggestion() -> None:
+    result = CliRunner().invoke(app, ["excute"])
+    assert result.exit_code == 2
+    assert "No such command 'excute'" in result.output and "execute" in result.output
+
+
+def test_internal_errors_name_their_type_and_debug(tmp_path: Path) -> None:
+    from pipelines.errors import describe
+
+    message, code = describe(RuntimeError("boom"))
+    assert code == 1 and message.startswith("error: internal error RuntimeError: boom")
+    assert "--debug" in message
+    message, code = describe(FileNotFoundError(2, "No such file or directory", "x.parquet"))
+    assert code == 2 and message == "error: No such file or directory: x.parquet, check the path"
