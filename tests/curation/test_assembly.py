@@ -574,3 +574,25 @@ def test_cli_assemble_writes_the_folder_and_reports(producers: list[Path], tmp_p
         app, ["assemble", str(producers[0]), "--out", str(tmp_path / "x"), "--system-shares", "1"]
     )
     assert shares.exit_code != 0
+
+
+def test_surface_shortcuts_are_in_the_stats_and_the_card_and_can_be_balanced(tmp_path: Path):
+    # 20 of 30 chosen sides are the longer one: "longer is better" scores 0.667
+    longer, shorter = "def f():\n    return {i}  # the value\n", "def f():\n    return {i}\n"
+    rows = [row(i, chosen=longer.format(i=i), rejected=shorter.format(i=i)) for i in range(20)]
+    rows += [row(i, chosen=shorter.format(i=i), rejected=longer.format(i=i)) for i in range(20, 30)]
+    source = write(tmp_path / "long.parquet", rows)
+    plain = assemble([source], tmp_path / "plain", AssemblyConfig())
+    overall = {r["aspect"]: r for r in plain.stats["shortcuts"] if r["language"] == "all"}
+    assert overall["Functional_Correctness"]["length"] == pytest.approx(20 / 30, abs=1e-4)
+    assert overall["Functional_Correctness"]["pairs"] == 30
+    card = (tmp_path / "plain" / "README.md").read_text()
+    assert "## Surface shortcuts" in card and "**0.67**" in card
+
+    balanced = assemble([source], tmp_path / "balanced", AssemblyConfig(balance_shortcuts=0.65))
+    # (20 - k) / (30 - k) <= 0.65 needs k = 2
+    assert balanced.stats["drops"]["surface_shortcut"]["count"] == 2
+    assert balanced.stats["rows"] == 28
+    assert "`surface_shortcut`" in (tmp_path / "balanced" / "README.md").read_text()
+    with pytest.raises(ValueError, match="balance_shortcuts"):
+        AssemblyConfig(balance_shortcuts=0.3)
