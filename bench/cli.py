@@ -23,6 +23,7 @@ from bench.evaluate import (
 )
 from bench.report import write_report
 from bench.scorers import SYSTEM_PROMPT_MODES, make_scorer
+from bench.shortcuts import write_shortcuts
 
 bench_app = typer.Typer(
     help="Evaluate reward models on CRB-format pairs; reproduce and compare published runs.",
@@ -116,6 +117,7 @@ def run(
     files = evaluate(
         pairs, make_scorer(scorer, options), out, data_info, BootstrapConfig(resamples, seed)
     )
+    write_shortcuts(pairs, out)
     _print_results(files.results)
 
 
