@@ -3,15 +3,20 @@
 1. ``execution``: the bundled sample problems in all 8 languages (plus tree-sitter mutants)
    run in the sandbox (Docker when an engine answers, else the process backend, said
    loudly) -> executions and Functional_Correctness / Runtime / Memory pairs.
-2. ``commits``: this project's own git history (or ``--repos``) -> mined commits ->
-   commit pairs. The LLM review and inverse-instruction stages run only when
-   ``CODEPREF_JUDGE_URL`` points at an OpenAI-compatible endpoint.
+2. ``commits``: the embedded history of ``curation/samples/repos`` (or ``--repos``) ->
+   mined commits -> commit pairs, tagged with the criteria their messages name. The LLM
+   review and inverse-instruction stages run only when ``CODEPREF_JUDGE_URL`` points at
+   an OpenAI-compatible endpoint; without it the commit pairs still give readability and
+   security labels (the change is preferred, its message is the prompt).
 3. assembly: a dataset folder (zstd Parquet shards per split, dataset card, stats).
 4. the ``benchmark`` pipeline: the held-out split in CRB format, guarded against leaks.
 5. ``rm``: a Bradley-Terry RM on the bundled MiniLM encoder, trained on the training
-   split's execution pairs for a bounded number of steps.
-6. ``bench``: the trained RM and two baselines scored on the benchmark, with bootstrap
-   CIs, a leaderboard and PNG plots.
+   split for a bounded number of steps.
+6. ``bench``: the trained RM and the length baseline scored on the benchmark, with
+   bootstrap CIs, the surface-shortcut table, a leaderboard and PNG plots.
+
+Datatrove's logs go to files under ``--out`` (``curation.executors``); the terminal shows
+the stage rules, one progress line per datatrove stage and the summary tables.
 
 Every stage writes under ``--out`` and is resumable: datatrove stages skip completed
 tasks, and the summary at the end says where each file is.
@@ -33,6 +38,8 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 
+from pipelines.demo_tables import accuracy_summary, shortcut_summary
+
 JUDGE_URL_ENV = "CODEPREF_JUDGE_URL"
 JUDGE_MODEL_ENV = "CODEPREF_JUDGE_MODEL"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +54,8 @@ class DemoConfig:
     mutants: bool = False
     train_steps: int = 24
     max_length: int = 320
+    lr: float = 1e-4
+    batch_size: int = 16
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -94,24 +103,30 @@ def run_execution_stage(config: DemoConfig, console: Console) -> tuple[dict, Pat
 
 
 def run_commits_stage(config: DemoConfig, console: Console) -> tuple[dict, Path]:
+    from curation.samples.history import build_history
     from curation.steps.mining import MiningConfig
     from pipelines.commits import CommitJudgeConfig, CommitsPipelineConfig, run_commits
 
-    repos = config.repos or [PROJECT_ROOT]
-    own_history = not config.repos
+    if config.repos:
+        repos = list(config.repos)
+    else:
+        built = build_history(config.out / "history")
+        repos = [config.out / "history"]
+        console.print(f"the embedded history: {len(built)} repositories under {repos[0]}")
     endpoint = os.environ.get(JUDGE_URL_ENV)
     if endpoint:
         console.print(f"LLM review and instructions through {endpoint}")
     else:
         console.print(
             f"[yellow]LLM stages skipped: set {JUDGE_URL_ENV} (and {JUDGE_MODEL_ENV}) to an "
-            "OpenAI-compatible endpoint, e.g. `vllm serve`, to enable them[/yellow]"
+            "OpenAI-compatible endpoint, e.g. `vllm serve`, to enable them. Readability and "
+            "security pairs come from the commits alone (the change is preferred, the "
+            "commit message is the prompt)[/yellow]"
         )
     pipeline = CommitsPipelineConfig(
         mining=MiningConfig(
             output=config.out / "commits",
-            repos=list(repos),
-            license=PROJECT_LICENSE if own_history else None,
+            repos=repos,
         ),
         judge=CommitJudgeConfig(
             endpoint=endpoint, model=os.environ.get(JUDGE_MODEL_ENV, "default"), seed=config.seed
@@ -151,9 +166,8 @@ def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
     from rm.train import TrainConfig, train
 
     train_pairs = pl.read_parquet(sorted((dataset / "data" / "train").glob("*.parquet")))
-    execution_pairs = train_pairs.filter(pl.col("label_method") == "execution")
     pairs_file = config.out / "rm_train_pairs.parquet"
-    execution_pairs.write_parquet(pairs_file)
+    train_pairs.write_parquet(pairs_file)
     out = config.out / "rm"
     result = train(
         TrainConfig(
@@ -161,20 +175,21 @@ def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
             pairs=[str(pairs_file)],
             out=str(out),
             max_length=config.max_length,
-            micro_batch_size=8,
-            global_batch_size=16,
+            micro_batch_size=min(8, config.batch_size),
+            global_batch_size=config.batch_size,
             epochs=100,  # the sample set is small: max_steps bounds the run
             max_steps=config.train_steps,
-            lr=1e-4,
+            lr=config.lr,
             min_lr=0.0,
-            system_shares=(0.3, 0.7, 0.0),
+            # bench scores with the pair's aspect as system prompt: train on the same
+            system_shares=(0.0, 1.0, 0.0),
             bf16=False,
             seed=config.seed,
             log_steps=20,
         )
     )
     return {
-        "pairs": execution_pairs.height,
+        "pairs": train_pairs.height,
         "steps": result.steps,
         "seconds": round(result.train_seconds, 1),
         "pairs_per_second": round(result.pairs_per_second, 1),
@@ -186,6 +201,7 @@ def run_evaluation_stage(config: DemoConfig, benchmark: Path, model: Path) -> tu
     from bench.evaluate import evaluate
     from bench.report import write_report
     from bench.scorers import LengthScorer, SeqClsConfig, SeqClsScorer
+    from bench.shortcuts import write_shortcuts
 
     pairs = load_pairs(str(benchmark)).pairs
     if pairs.is_empty():
@@ -203,12 +219,17 @@ def run_evaluation_stage(config: DemoConfig, benchmark: Path, model: Path) -> tu
     results = {}
     for name, scorer in scorers.items():
         files = evaluate(pairs, scorer, runs / name, data_info={"path": str(benchmark)})
+        shortcuts = write_shortcuts(pairs, runs / name)
         results[name] = {
             **json.loads(files.results.read_text()),
             "extras": json.loads(files.extras.read_text()),
         }
     report = write_report([runs / name for name in scorers], runs / "report")
-    return {"runs": results, "report": str(report.markdown)}, runs / "report"
+    return {
+        "runs": results,
+        "shortcuts": json.loads(shortcuts.read_text()),
+        "report": str(report.markdown),
+    }, runs / "report"
 
 
 def run_demo(config: DemoConfig, console: Console) -> DemoResult:
@@ -271,27 +292,8 @@ def print_summary(result: DemoResult, console: Console) -> None:
         drops.add_row("benchmark", reason, str(count))
     console.print(drops)
 
-    accuracy = Table("model", "aspect", "accuracy", "95% CI", "pairs", title="RM accuracy")
-    for name, run in result.evaluation["runs"].items():
-        for aspect, row in run["by_aspect"].items():
-            interval = run["extras"]["ci"]["by_aspect"].get(aspect)
-            accuracy.add_row(
-                name,
-                aspect,
-                f"{row['accuracy']:.3f}",
-                "" if not interval else f"[{interval[0]:.3f}, {interval[1]:.3f}]",
-                str(row["count"]),
-            )
-        overall = run["overall"]
-        low, high = run["extras"]["ci"]["overall"]
-        accuracy.add_row(
-            name,
-            "[bold]overall",
-            f"{overall['accuracy']:.3f}",
-            f"[{low:.3f}, {high:.3f}]",
-            str(overall["total_examples"]),
-        )
-    console.print(accuracy)
+    console.print(shortcut_summary(result.dataset.get("shortcuts", []), "dataset (all splits)"))
+    console.print(accuracy_summary(result.evaluation))
     files = Table("what", "where", title=f"done in {result.seconds:.0f} s")
     for what, where in result.files.items():
         files.add_row(what, where)
@@ -304,7 +306,7 @@ def demo(
     ),
     repos: Annotated[
         list[Path] | None,
-        typer.Option("--repos", help="Mine these repositories instead of this project's."),
+        typer.Option("--repos", help="Mine these repositories instead of the embedded history."),
     ] = None,
     backend: Annotated[
         str, typer.Option("--backend", help="Sandbox backend: auto, docker or process.")
