@@ -53,9 +53,12 @@ class DemoConfig:
     repos: list[Path] = field(default_factory=list)
     backend: str = "auto"
     mutants: bool = False
-    train_steps: int = 24
-    max_length: int = 320
-    lr: float = 1e-4
+    # 40 steps of 16 pairs (about 3 epochs of the training split) at a learning rate high
+    # enough for the zero-initialised head to move in that many steps; 512 tokens hold
+    # system prompt, problem and nearly every whole solution of the bundled set
+    train_steps: int = 40
+    max_length: int = 512
+    lr: float = 5e-4
     batch_size: int = 16
     seed: int = 0
 
@@ -177,7 +180,11 @@ def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
 
     from rm.train import TrainConfig, train
 
-    train_pairs = pl.read_parquet(sorted((dataset / "data" / "train").glob("*.parquet")))
+    # Every pair with its own aspect as system prompt, as bench scores it: the dataset's
+    # mixed prompts (none / aspect / all criteria) are for full-size training runs.
+    train_pairs = pl.read_parquet(
+        sorted((dataset / "data" / "train").glob("*.parquet"))
+    ).with_columns(pl.lit(None, dtype=pl.Utf8).alias("system"))
     pairs_file = config.out / "rm_train_pairs.parquet"
     train_pairs.write_parquet(pairs_file)
     out = config.out / "rm"
@@ -193,11 +200,10 @@ def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
             max_steps=config.train_steps,
             lr=config.lr,
             min_lr=0.0,
-            # bench scores with the pair's aspect as system prompt: train on the same
             system_shares=(0.0, 1.0, 0.0),
             bf16=False,
             seed=config.seed,
-            log_steps=20,
+            log_steps=5,
         )
     )
     return {
@@ -326,10 +332,11 @@ def demo(
     backend: Annotated[
         str, typer.Option("--backend", help="Sandbox backend: auto, docker or process.")
     ] = "auto",
-    train_steps: Annotated[int, typer.Option("--train-steps", min=1)] = 24,
+    train_steps: Annotated[int, typer.Option("--train-steps", min=1)] = DemoConfig.train_steps,
     max_length: Annotated[
         int, typer.Option("--max-length", min=32, help="Tokens per scored sequence.")
-    ] = 320,
+    ] = DemoConfig.max_length,
+    lr: Annotated[float, typer.Option("--lr", min=0.0, help="RM learning rate.")] = DemoConfig.lr,
     mutants: Annotated[
         bool, typer.Option("--mutants/--no-mutants", help="Add tree-sitter mutants (slower).")
     ] = False,
@@ -343,5 +350,6 @@ def demo(
         mutants=mutants,
         train_steps=train_steps,
         max_length=max_length,
+        lr=lr,
     )
     run_demo(config, Console())
