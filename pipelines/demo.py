@@ -43,7 +43,6 @@ from pipelines.demo_tables import accuracy_summary, shortcut_summary
 
 JUDGE_URL_ENV = "CODEPREF_JUDGE_URL"
 JUDGE_MODEL_ENV = "CODEPREF_JUDGE_MODEL"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROJECT_LICENSE = "Apache-2.0"
 
 
