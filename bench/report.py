@@ -27,6 +27,7 @@ from bench.results import (
     extras_for_runs,
 )
 from bench.run_dir import RunFiles, read_run
+from bench.shortcuts import shortcuts_markdown
 from curation.criteria import ASPECTS
 from curation.languages import LANGUAGE_NAMES
 
@@ -314,7 +315,7 @@ def write_report(
     aspects_png = plot_aspects(runs, out / "accuracy_by_aspect.png")
     heatmap_png = plot_heatmaps(runs, out / "language_aspect_heatmap.png")
     markdown = out / "leaderboard.md"
-    markdown.write_text(leaderboard_markdown(runs))
+    markdown.write_text(leaderboard_markdown(runs) + shortcuts_markdown(directories))
     html = out / "leaderboard.html"
     html.write_text(leaderboard_html(runs, [aspects_png.name, heatmap_png.name]))
     return ReportFiles(markdown, html, aspects_png, heatmap_png)

@@ -5,17 +5,30 @@ matching datatrove executor. All three keep datatrove's per-task completion mark
 (``skip_completed``), so rerunning a crashed pipeline resumes the tasks that did not
 finish instead of redoing or duplicating the ones that did. Dependent stages (the four
 MinHash stages, for instance) chain through datatrove's ``depends``.
+
+Locally, datatrove's logs are for a person debugging a task, not for the person running
+the pipeline: :class:`ReadableLocalExecutor` keeps every task's log in its file
+(``<logging_dir>/<stage>/logs/task_NNNNN.log``, datatrove's own) and the executor's in
+``logs/executor.log`` beside them, and shows on the terminal one progress line per stage
+and the warnings. Slurm and Ray tasks already log to files on the nodes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datatrove.executor import LocalPipelineExecutor
 from datatrove.executor.base import PipelineExecutor
 from datatrove.pipeline.base import PipelineStep
+from datatrove.utils.logging import logger, setup_default_logger
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 
 class ExecutorKind(enum.StrEnum):
@@ -73,6 +86,83 @@ class ExecutorConfig:
 
 Step = PipelineStep | Callable
 
+EXECUTOR_LOG = "logs/executor.log"
+TERMINAL_LEVEL = "WARNING"
+
+
+def route_logs_to_file(logfile: Path) -> None:
+    """datatrove's (loguru's) records: all to ``logfile``, warnings and up to the terminal."""
+    logfile.parent.mkdir(parents=True, exist_ok=True)
+    logger.remove()
+    logger.add(sys.stderr, level=TERMINAL_LEVEL, format="{level}: {message}")
+    logger.add(logfile, level="DEBUG", colorize=False)
+
+
+class ReadableLocalExecutor(LocalPipelineExecutor):
+    """datatrove's local executor with its logs in files and a progress line per stage.
+
+    Tasks run with a non-zero local rank, which datatrove reads as "log to the task's file,
+    only errors to the terminal"; the executor's own records (launches, merged stats) go to
+    ``logs/executor.log``. A dependency runs first, so stages report in the order they run.
+    """
+
+    def __init__(self, *args, stage: str, console: Console | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        self.console = console or Console()
+        self._progress: Progress | None = None
+
+    @property
+    def executor_log(self) -> Path:
+        return Path(self.logging_dir.path) / EXECUTOR_LOG
+
+    def _run_for_rank(self, rank: int, local_rank: int = 0, node_rank: int = -1):
+        try:
+            return super()._run_for_rank(rank, local_rank + 1, node_rank)
+        finally:
+            # datatrove's task logger ends by restoring its default terminal handler
+            route_logs_to_file(self.executor_log)
+            if self._progress is not None:
+                self._progress.advance(self._progress.task_ids[0])
+
+    def run(self):
+        if self.depends is not None and not self.depends._launched:
+            self.depends.run()
+        done = sum(map(self.is_rank_completed, range(self.local_tasks)))
+        started = time.perf_counter()
+        route_logs_to_file(self.executor_log)
+        # A refresh thread only where no worker is forked while it runs.
+        live = self.workers == 1 or self.start_method != "fork"
+        progress = Progress(
+            TextColumn(f"[bold]{self.stage}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+            auto_refresh=live,
+        )
+        progress.add_task(self.stage, total=self.local_tasks, completed=done)
+        try:
+            # a log file or a pipe gets the summary line only
+            with progress if self.console.is_terminal else contextlib.nullcontext():
+                self._progress = progress
+                stats = super().run()
+        finally:
+            self._progress = None
+            setup_default_logger()
+        seconds = time.perf_counter() - started
+        state = "already done" if stats is None else f"{seconds:.1f} s"
+        self.console.print(
+            f"[green]✓[/green] {self.stage}: {self.local_tasks} task(s), {state}  "
+            f"[dim]logs: {Path(self.logging_dir.path) / 'logs'}[/dim]"
+        )
+        return stats
+
+    def __getstate__(self):
+        # workers receive a copy of the executor: the terminal and its live display stay here
+        return {**self.__dict__, "_progress": None, "console": None}
+
 
 def build_executor(
     steps: Sequence[Step],
@@ -93,9 +183,8 @@ def build_executor(
     task_count = tasks if tasks is not None else config.tasks
     workers = -1 if config.workers == -1 else min(config.workers, task_count)
     if config.kind is ExecutorKind.LOCAL:
-        from datatrove.executor import LocalPipelineExecutor
-
-        return LocalPipelineExecutor(
+        return ReadableLocalExecutor(
+            stage=stage,
             pipeline=list(steps),
             tasks=task_count,
             workers=workers,

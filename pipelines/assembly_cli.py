@@ -46,6 +46,13 @@ def assemble_command(
     max_per_cell: Annotated[
         int | None, typer.Option(help="Cap of pairs per (aspect, language).")
     ] = None,
+    balance_shortcuts: Annotated[
+        float | None,
+        typer.Option(
+            help="Drop pairs until no surface feature (length, lines, comment share, "
+            "identifier length) predicts the label above this accuracy on any aspect (e.g. 0.65)."
+        ),
+    ] = None,
     rows_per_shard: Annotated[int, typer.Option(help="Rows per Parquet shard.")] = 50_000,
     label_method: Annotated[
         str | None,
@@ -69,6 +76,7 @@ def assemble_command(
             system_prompts=SystemPromptShares.parse(system_shares),
             splits=SplitFractions.parse(splits),
             max_per_cell=max_per_cell,
+            balance_shortcuts=balance_shortcuts,
             rows_per_shard=rows_per_shard,
             default_label_method=label_method,
             license=license,

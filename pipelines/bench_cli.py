@@ -26,6 +26,7 @@ from bench.scorers import (
     SeqClsScorer,
 )
 from bench.scoring import Scorer
+from bench.shortcuts import write_shortcuts
 from pipelines.judge_scorer import JudgeConfig, JudgeScorer
 
 bench_app = typer.Typer(
@@ -127,6 +128,7 @@ def run(
     files = evaluate(
         pairs, make_scorer(scorer, options), out, data_info, BootstrapConfig(resamples, seed)
     )
+    write_shortcuts(pairs, out)
     _print_results(files.results)
 
 

@@ -26,6 +26,7 @@ from curation.assembly.mining_summary import summarize_mining
 from curation.assembly.reader import expand_inputs, read_pairs
 from curation.assembly.records import DropLog, Pair
 from curation.assembly.selection import cap_cells, deduplicate, drop_contradictions
+from curation.assembly.shortcuts import balance_shortcuts, shortcut_stats
 from curation.assembly.splits import SplitFractions, group_key, split_for_group
 from curation.assembly.stats import compute_stats
 from curation.assembly.writer import ShardFile, prepare_output, write_shards
@@ -48,8 +49,13 @@ class AssemblyConfig:
     pretty_name: str = "codepref pairs"
     # stats.json of the `codepref mine` runs behind the commit pairs, for the card
     mining_stats: tuple[Path, ...] = ()
+    # None: report surface shortcuts only; a number: drop pairs until no surface feature
+    # predicts the label above it on any aspect (curation.pairs.shortcuts, e.g. 0.65)
+    balance_shortcuts: float | None = None
 
     def __post_init__(self) -> None:
+        if self.balance_shortcuts is not None and not 0.5 <= self.balance_shortcuts < 1.0:
+            raise ValueError(f"balance_shortcuts must be in [0.5, 1), got {self.balance_shortcuts}")
         if self.default_label_method not in (None, *LABEL_METHODS):
             raise ValueError(
                 f"default_label_method {self.default_label_method!r} is not one of "
@@ -65,6 +71,7 @@ class AssemblyConfig:
             "max_per_cell": self.max_per_cell,
             "rows_per_shard": self.rows_per_shard,
             "default_label_method": self.default_label_method,
+            "balance_shortcuts": self.balance_shortcuts,
         }
 
 
@@ -111,6 +118,8 @@ def assemble_pairs(
             on_file(path, rows)
     pairs = drop_contradictions(deduplicate(candidates, drops), drops)
     pairs = cap_cells(pairs, config.max_per_cell, drops, config.seed)
+    if config.balance_shortcuts is not None:
+        pairs = balance_shortcuts(pairs, config.balance_shortcuts, config.seed, drops)
     for pair in pairs:
         pair.system_kind, pair.system = choose_system_prompt(
             pair.id, pair.aspect, config.system_prompts, config.seed
@@ -144,6 +153,7 @@ def write_dataset(
     )
     if mining is not None:
         stats["mining"] = mining
+    stats["shortcuts"] = shortcut_stats(assembled.pairs)
     (out_dir / "stats.json").write_text(
         json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
+from curation.assembly.shortcuts import SHORTCUT_DROP, shortcut_section
 from curation.criteria import ASPECT_DESCRIPTIONS, ASPECTS
 from curation.languages import LANGUAGE_NAMES
 from curation.schema import PAIRS, SPLITS
@@ -185,6 +186,8 @@ def render_card(stats: dict[str, Any], pretty_name: str, license: str) -> str:
             ["mode", "pairs"], [[m, f"{n:,}"] for m, n in stats["system_prompt"].items()]
         ),
         *_test_suite_section(stats),
+        "## Surface shortcuts",
+        shortcut_section(stats),
         "## Dropped rows",
         _drops_section(stats, config),
         "## Secrets and personal data",
@@ -321,6 +324,7 @@ def _drops_section(stats: dict[str, Any], config: dict[str, Any]) -> str:
         "duplicate_id": "same pair id as a kept pair (better-evidenced label kept)",
         "contradiction": "the same prompt and aspect also prefer the other side",
         "over_cap": f"beyond the cap of {cap} pairs per (aspect, language)",
+        SHORTCUT_DROP: "balanced away: a surface feature predicted the label on its aspect",
     }
     rows = [
         [f"`{reason}`", f"{entry['count']:,}", notes.get(reason, "invalid input row")]

@@ -7,19 +7,34 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from curation.criteria import ASPECTS
+from curation.languages import LANGUAGE_NAMES
 from pipelines.cli import app
 
 
 @pytest.mark.slow
-def test_demo_runs_every_stage_and_reports(tmp_path: Path) -> None:
-    """`codepref demo`, shortened (2 training steps, 256 tokens), on the real sandbox."""
+def test_demo_runs_every_stage_and_reports(tmp_path: Path, monkeypatch) -> None:
+    """`codepref demo` with its default training (no mutants), on the real sandbox and
+    the embedded history: all 5 criteria in all 8 languages, an RM whose held-out CI is
+    above chance, the shortcut tables, within the CPU budget of 10 minutes on 2 cores."""
+    monkeypatch.delenv("CODEPREF_JUDGE_URL", raising=False)
     out = tmp_path / "demo"
-    result = CliRunner().invoke(
-        app, ["demo", "--out", str(out), "--train-steps", "2", "--max-length", "256"]
-    )
+    result = CliRunner().invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "LLM stages skipped: set CODEPREF_JUDGE_URL" in " ".join(result.stdout.split())
+    printed = " ".join(result.stdout.split())
+    assert "LLM stages skipped: set CODEPREF_JUDGE_URL" in printed
+    assert "Readability and security pairs come from the commits alone" in printed
+    assert "surface shortcuts, dataset" in printed and "strongest surface shortcut" in printed
+    assert "Launching pipeline" not in result.output  # datatrove's logs are in files
+    assert list((out / "commits" / "logs" / "mine" / "logs").glob("task_*.log"))
     summary = json.loads((out / "summary.json").read_text())
+
+    counts = summary["dataset"]["aspect_language"]
+    for aspect in ASPECTS:
+        for language in LANGUAGE_NAMES:
+            assert counts[aspect][language] > 0, (aspect, language)
+    drops = summary["commits"]["mining"]["drops_by_reason"]
+    assert {"multi_file", "merge_message", "renamed_file", "shallow_ast"} <= set(drops)
 
     execution = summary["execution"]
     assert execution["problems"] == 40
@@ -36,9 +51,18 @@ def test_demo_runs_every_stage_and_reports(tmp_path: Path) -> None:
     assert set(benchmark["prompt"]).isdisjoint(set(train["prompt"]))
     assert (out / "dataset" / "README.md").read_text().startswith("---\n")
 
-    assert summary["training"]["steps"] == 2
     runs = summary["evaluation"]["runs"]
-    assert runs["codepref-minilm"]["overall"]["total_examples"] == benchmark.height
+    rm = runs["codepref-minilm"]
+    assert rm["overall"]["total_examples"] == benchmark.height
+    assert rm["extras"]["ci"]["overall"][0] > 0.5, rm["extras"]["ci"]
+    above = [a for a, ci in rm["extras"]["ci"]["by_aspect"].items() if ci and ci[0] > 0.5]
+    assert len(above) >= 3, rm["extras"]["ci"]["by_aspect"]
+    shortcuts = {r["aspect"] for r in summary["evaluation"]["shortcuts"]}
+    assert shortcuts == set(benchmark["aspect"])
+    assert {r["aspect"] for r in summary["dataset"]["shortcuts"]} == set(ASPECTS)
+    assert "Surface shortcuts" in (out / "dataset" / "README.md").read_text()
+    assert "Surface shortcuts" in (out / "bench" / "report" / "leaderboard.md").read_text()
+    assert summary["cpu_seconds"] < 2 * 600, summary["cpu_seconds"]
     length = runs["longer-is-better"]
     expected = (benchmark["chosen"].str.len_chars() > benchmark["rejected"].str.len_chars()).mean()
     assert length["overall"]["accuracy"] == pytest.approx(expected, abs=5e-5)

@@ -590,7 +590,7 @@ def test_executor_is_one_option(zoo: Path, tmp_path: Path) -> None:
     local = build_executors(
         MiningConfig(output=tmp_path, repos=[zoo], executor=ExecutorConfig(tasks=3, workers=2))
     )
-    assert [type(e) for e in local] == [LocalPipelineExecutor] * len(STAGES)
+    assert all(isinstance(e, LocalPipelineExecutor) for e in local) and len(local) == len(STAGES)
     assert [e.world_size for e in local] == [3, 1, 3, 1, 3, 1]  # 3 tasks share the 14 bands
     wide = build_executors(
         MiningConfig(output=tmp_path, repos=[zoo], executor=ExecutorConfig(tasks=20, workers=2))

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from curation.assembly import (
     AssemblyConfig,
@@ -14,6 +15,7 @@ from curation.assembly import (
     assemble,
     assemble_pairs,
 )
+from tests.fixtures.assembly_producers import row, write
 
 
 def test_no_group_crosses_splits_in_the_written_dataset(dataset: Path):
@@ -57,3 +59,25 @@ def test_reassembling_a_dataset_keeps_ids_and_chains_lineage(dataset: Path, tmp_
     origin = again.pairs[0].evidence["origin"]
     assert origin["id"] == again.pairs[0].id
     assert origin["from"]["file"] in {"execution.parquet", "commits.parquet", "judged.parquet"}
+
+
+def test_surface_shortcuts_are_in_the_stats_and_the_card_and_can_be_balanced(tmp_path: Path):
+    # 20 of 30 chosen sides are the longer one: "longer is better" scores 0.667
+    longer, shorter = "def f():\n    return {i}  # the value\n", "def f():\n    return {i}\n"
+    rows = [row(i, chosen=longer.format(i=i), rejected=shorter.format(i=i)) for i in range(20)]
+    rows += [row(i, chosen=shorter.format(i=i), rejected=longer.format(i=i)) for i in range(20, 30)]
+    source = write(tmp_path / "long.parquet", rows)
+    plain = assemble([source], tmp_path / "plain", AssemblyConfig())
+    overall = {r["aspect"]: r for r in plain.stats["shortcuts"] if r["language"] == "all"}
+    assert overall["Functional_Correctness"]["length"] == pytest.approx(20 / 30, abs=1e-4)
+    assert overall["Functional_Correctness"]["pairs"] == 30
+    card = (tmp_path / "plain" / "README.md").read_text()
+    assert "## Surface shortcuts" in card and "**0.67**" in card
+
+    balanced = assemble([source], tmp_path / "balanced", AssemblyConfig(balance_shortcuts=0.65))
+    # (20 - k) / (30 - k) <= 0.65 needs k = 2
+    assert balanced.stats["drops"]["surface_shortcut"]["count"] == 2
+    assert balanced.stats["rows"] == 28
+    assert "`surface_shortcut`" in (tmp_path / "balanced" / "README.md").read_text()
+    with pytest.raises(ValueError, match="balance_shortcuts"):
+        AssemblyConfig(balance_shortcuts=0.3)

@@ -1,0 +1,2 @@
+# Ledger notes
+# Amounts are stored in the currency they were booked in.
