@@ -56,15 +56,17 @@ class WorkerPool:
         comparison: Comparison = Comparison.WHITESPACE,
     ) -> RunResult:
         """Compile ``program`` once and run every test; a broken worker is replaced and
-        the program retried once before the run is reported as SANDBOX_ERROR."""
+        the program retried once, on a freshly started worker (another idle worker may have
+        died the same way, e.g. when the engine killed them all), before the run is
+        reported as SANDBOX_ERROR."""
         language = normalize_language(program.language)
         if not tests:
             raise ValueError("a run needs at least one test case (use HARNESS)")
         key = self._key(language)
         error: Exception | None = None
-        for _ in range(2):
+        for attempt in range(2):
             try:
-                worker = self._acquire(key)
+                worker = self._acquire(key, fresh=attempt > 0)
             except Exception as start_error:  # reported as a verdict
                 error = start_error
                 log.error("%s sandbox: cannot start a worker: %s", self.name, start_error)
@@ -143,11 +145,12 @@ class WorkerPool:
         self.close()
 
     # -- the pool ----------------------------------------------------------------------------
-    def _acquire(self, key: str) -> Worker:
+    def _acquire(self, key: str, fresh: bool = False) -> Worker:
+        """An idle worker for ``key``, or (none idle, or ``fresh``) a newly started one."""
         with self._lock:
             if self._closed:
                 raise RuntimeError(f"the {self.name} sandbox is closed")
-            if self._idle[key]:
+            if self._idle[key] and not fresh:
                 return self._idle[key].pop()
         worker = self._start_worker(key)
         with self._lock:

@@ -63,6 +63,13 @@ def test_head_starts_at_zero(minilm_path: Path, tiny_qwen3: Path, pairs_frame) -
         assert torch.count_nonzero(rewards) == 0
 
 
+def _with_short_response(frame: pl.DataFrame) -> pl.DataFrame:
+    """One short chosen response, so right padding is exercised whatever site-packages
+    files the learnable pairs were drawn from (all of them may reach max_length)."""
+    short = ["def f():\n    return 1\n", *frame["chosen"].to_list()[1:]]
+    return frame.with_columns(pl.Series("chosen", short))
+
+
 def test_encoder_checkpoint_loads_with_trained_head(
     minilm_path: Path, pairs_frame, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -71,10 +78,7 @@ def test_encoder_checkpoint_loads_with_trained_head(
     model = RewardModel.from_pretrained(minilm_path).eval()
     assert isinstance(model.seq_cls, EncoderRewardModel) and not model.causal
     _perturb_head(model)
-    # One short response, so right padding is exercised whatever site-packages the
-    # learnable pairs were drawn from (all of them may reach max_length otherwise).
-    short = pl.Series("chosen", ["def f():\n    return 1\n", *pairs_frame["chosen"].to_list()[1:]])
-    tok, _, batch = _batch(minilm_path, pairs_frame.with_columns(short))
+    tok, _, batch = _batch(minilm_path, _with_short_response(pairs_frame))
     assert (batch["attention_mask"] == 0).any()  # right padding is exercised
     with torch.no_grad():
         expected = model(batch["input_ids"], batch["attention_mask"]).rewards
@@ -107,7 +111,7 @@ def test_causal_checkpoint_scores_like_training(
     model = RewardModel.from_pretrained(path).eval()
     assert model.causal and model.lm_head is not None
     _perturb_head(model)
-    tok, _, batch = _batch(path, pairs_frame)
+    tok, _, batch = _batch(path, _with_short_response(pairs_frame))
     assert (batch["attention_mask"] == 0).any()  # right padding is exercised
     with torch.no_grad():
         expected = model(batch["input_ids"], batch["attention_mask"]).rewards

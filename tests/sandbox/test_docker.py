@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from sandbox import Program, Status, TestCase
+from sandbox import Job, Program, Status, TestCase
 from sandbox.backends.docker import LABEL, OWNER_LABEL, reap_orphans
 from sandbox.backends.process import JOB_UIDS
 
@@ -74,13 +74,20 @@ def test_orphans_of_dead_owners_are_reaped(docker_client, host_image):
     assert orphan.id not in {c.id for c in docker_client.containers.list(all=True)}
 
 
-def test_a_dead_container_is_replaced(docker_sandbox):
-    docker_sandbox.run(Program("Python", "print(1)\n"))
+def test_dead_containers_are_replaced(docker_sandbox):
+    # Two overlapping jobs leave two warm workers; the engine then kills both. The retry
+    # must not land on the other dead worker: it runs on a freshly started one.
+    napping = Program("Python", "import time\ntime.sleep(0.5)\n")
+    warm = docker_sandbox.run_many([Job(napping), Job(napping)], workers=2, progress=False)
+    assert [r.status for r in warm] == [Status.OK, Status.OK]
+    killed = 0
     for container in docker_sandbox.client.containers.list(filters={"label": LABEL}):
         if container.labels.get(OWNER_LABEL, "").endswith(f":{os.getpid()}"):
             container.kill()
+            killed += 1
+    assert killed >= 2
     result = docker_sandbox.run(Program("Python", "print(2)\n"), [TestCase("", "2\n")])
-    assert result.status is Status.OK
+    assert result.status is Status.OK, result.compile_output
 
 
 CHILD = """

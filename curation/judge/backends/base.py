@@ -41,6 +41,10 @@ class BackendStats:
     def as_dict(self) -> dict[str, int | str | None]:
         return asdict(self)
 
+    def counters(self) -> dict[str, int]:
+        """The counts alone (no ``first_error``), for datatrove's numeric stats."""
+        return {key: value for key, value in asdict(self).items() if isinstance(value, int)}
+
 
 class Backend(Protocol):
     """Turns chat requests into completions, in order, one completion per request."""

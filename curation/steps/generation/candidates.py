@@ -62,7 +62,7 @@ class GenerateCandidates(PipelineStep):
         finally:
             if cache is not None:
                 cache.close()
-        for key, value in backend.stats.as_dict().items():
+        for key, value in backend.stats.counters().items():
             self.stat_update(f"llm_{key}", value=value)
         for document, problem, completion in zip(documents, problems, completions, strict=True):
             solutions, failures = candidate_solutions(problem, completion, backend.model)
