@@ -30,7 +30,7 @@ from curation.steps.execution.inject_bugs import BugInjectionConfig, InjectBugs
 from curation.steps.execution.mutate import MutateSolutions, MutationConfig
 from curation.steps.execution.tables import ExecutionTablesWriter, summarize
 from curation.steps.pairs.executions import PairExecutions, PairingConfig, smallest_p_value
-from pipelines.options import parse_languages
+from pipelines.options import OverwriteOption, parse_languages
 
 
 def register(app: typer.Typer) -> None:
@@ -209,10 +209,7 @@ def execute(
         str | None, typer.Option("--endpoint", help="OpenAI-compatible LLM endpoint.")
     ] = None,
     llm_model: Annotated[str | None, typer.Option(help="LLM model name.")] = None,
-    overwrite: Annotated[
-        bool,
-        typer.Option("--overwrite", help="Replace a different earlier run in --out."),
-    ] = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Run solutions in the sandbox and write executions, pairs and summary.json.
 

@@ -17,7 +17,7 @@ from curation.mining.licenses import PERMISSIVE_LICENSES
 from curation.mining.remote import FetchConfig
 from curation.privacy.secrets import SecretPolicy
 from curation.run_fingerprint import RunFingerprint, claim_output
-from pipelines.options import parse_languages
+from pipelines.options import OverwriteOption, parse_languages
 
 
 def register(app: typer.Typer) -> None:
@@ -73,10 +73,7 @@ def mine(
     fetch_workers: Annotated[int, typer.Option(help="Concurrent fetches per task.")] = 8,
     slurm_partition: Annotated[str | None, typer.Option(help="Slurm partition.")] = None,
     slurm_time: Annotated[str, typer.Option(help="Slurm time limit per job.")] = "04:00:00",
-    overwrite: Annotated[
-        bool,
-        typer.Option("--overwrite", help="Replace a different earlier run in --out."),
-    ] = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Mine single-file commits from git history into deduplicated, aspect-tagged Parquet.
 

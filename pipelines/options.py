@@ -2,18 +2,26 @@
 
 - ``--endpoint`` (env ``CODEPREF_JUDGE_URL``): the OpenAI-compatible LLM endpoint;
 - ``--sandbox``: the sandbox backend (auto, docker, process); ``--engine``: the LLM engine;
-- ``--languages``: repeated options, comma lists, or both.
+- ``--languages``: repeated options, comma lists, or both;
+- ``--overwrite``: replace a different earlier run recorded in ``--out``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import typer
 
 from curation.languages import UnknownLanguageError, normalize_language
 
 ENDPOINT_ENV = "CODEPREF_JUDGE_URL"
+
+# A pipeline command's --out records its run (curation.run_fingerprint); a different run
+# into it is refused unless asked to start fresh.
+OverwriteOption = Annotated[
+    bool, typer.Option("--overwrite", help="Replace a different earlier run in --out.")
+]
 
 
 def parse_languages(values: Sequence[str] | None) -> tuple[str, ...] | None:
