@@ -38,6 +38,9 @@ def train_command(
     micro_batch_size: Annotated[int | None, typer.Option("--micro-batch-size")] = None,
     global_batch_size: Annotated[int | None, typer.Option("--global-batch-size")] = None,
     lr: Annotated[float | None, typer.Option("--lr")] = None,
+    head_lr: Annotated[
+        float | None, typer.Option("--head-lr", help="The score head's rate (default: --lr).")
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the latest checkpoint.")
@@ -64,6 +67,7 @@ def train_command(
         "micro_batch_size": micro_batch_size,
         "global_batch_size": global_batch_size,
         "lr": lr,
+        "head_lr": head_lr,
         "seed": seed,
         "resume": resume or None,
     }

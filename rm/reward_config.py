@@ -31,6 +31,11 @@ class TrainConfig:
     epochs: int = 1
     max_steps: int | None = None
     lr: float = 1e-5
+    # The zero-initialised score head's own peak rate (None: ``lr``). Under Adam a parameter
+    # moves about ``lr`` per step, so at a backbone's fine-tuning rate a zero head stays near
+    # zero for a short run and passes the backbone almost no gradient; raising ``lr`` for
+    # everything instead collapses a small encoder (every sequence gets the same hidden state).
+    head_lr: float | None = None
     min_lr: float = 5e-7
     warmup_ratio: float = 0.05
     betas: tuple[float, float] = (0.9, 0.95)

@@ -145,17 +145,27 @@ class RewardTrainer:
         return self.model.seq_cls.get_input_embeddings().weight
 
     def _param_groups(self) -> list[dict]:
-        """Weight decay on matrices only: biases, norms and the scalar head's bias are exempt."""
-        decay, no_decay, seen = [], [], set()
+        """Weight decay on matrices only: biases, norms and the scalar head's bias are exempt.
+        The score head gets ``head_lr`` (and no decay, which would pull it back to zero)."""
+        head = {id(p) for p in self.model.seq_cls.score.parameters()}
+        decay, no_decay, head_params, seen = [], [], [], set()
         for name, param in self.model.named_parameters():
             if not param.requires_grad or id(param) in seen:
                 continue
             seen.add(id(param))
-            (no_decay if param.ndim < 2 or "norm" in name.lower() else decay).append(param)
-        return [
+            if id(param) in head and self.config.head_lr is not None:
+                head_params.append(param)
+            elif param.ndim < 2 or "norm" in name.lower():
+                no_decay.append(param)
+            else:
+                decay.append(param)
+        groups = [
             {"params": decay, "weight_decay": self.config.weight_decay},
             {"params": no_decay, "weight_decay": 0.0},
         ]
+        if head_params:
+            groups.append({"params": head_params, "weight_decay": 0.0, "lr": self.config.head_lr})
+        return groups
 
     def _load_train(self) -> tuple[list[EncodedPair], dict]:
         config = self.config

@@ -164,6 +164,26 @@ def test_encoder_run_resumes_and_saves_a_reward_checkpoint(
     torch.testing.assert_close(second.seq_cls.score.weight.detach(), a["score.weight"])
 
 
+def test_head_lr_moves_the_zero_head_at_its_own_rate(
+    tiny_bert: Path, smoke_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """One Adam step moves each parameter by about its group's rate: the zero head moves by
+    ``head_lr`` while the backbone, at a fine-tuning ``lr``, barely changes. (At one shared
+    rate a short demo run either left the head at zero or collapsed the encoder.)"""
+    from rm.model import RewardModel
+
+    head_lr, lr = 1e-2, 1e-6
+    kw = dict(eval_pairs=None, max_steps=1, lr=lr, min_lr=0.0, loss=LossConfig())
+    train(_tiny_config(tiny_bert, smoke_files, tmp_path / "run", head_lr=head_lr, **kw))
+    after = load_file(str(tmp_path / "run" / "model.safetensors"))
+    head_step = after["score.weight"].abs()
+    assert head_step.max() == pytest.approx(head_lr, rel=0.05)
+    assert head_step.median() > head_lr / 2  # every coordinate moved, not a few
+    before = RewardModel.from_pretrained(tiny_bert).seq_cls.state_dict()
+    moved = max((after[k] - before[k]).abs().max().item() for k in after if k != "score.weight")
+    assert moved <= 2 * lr
+
+
 def test_encoder_with_lm_weight_is_refused(
     minilm_path: Path, smoke_files: tuple[Path, Path], tmp_path: Path
 ) -> None:
