@@ -167,8 +167,11 @@ class Worker:
             )
             compile_s = seen["wall_s"]
             compile_output = tail(seen["stderr"] + seen["stdout"])
-            if seen["timed_out"] or seen["exit_code"] != 0:
-                if seen["timed_out"]:
+            # The deadline is wall-clock time and, on a starved machine, the CPU rlimit
+            # under it: a compiler driver reports its killed cc1 as an internal error.
+            exceeded = seen["timed_out"] or seen["cpu_s"] >= limits.compile_time_s
+            if exceeded or seen["exit_code"] != 0:
+                if exceeded:
                     compile_output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
                 return self._result(Status.COMPILE_ERROR, (), compile_s, compile_output)
         # The build (or the source) is what every test starts from, and all it starts from.
