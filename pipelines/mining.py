@@ -125,7 +125,11 @@ class MiningConfig:
 def _readers(config: MiningConfig) -> list[PipelineStep]:
     readers: list[PipelineStep] = []
     if config.repos:
-        readers.append(LocalHistoryReader(config.repos, license=config.license))
+        readers.append(
+            LocalHistoryReader(
+                config.repos, license=config.license, allowed_licenses=config.filters.licenses
+            )
+        )
     if config.remote_metadata:
         readers.append(RemoteCommitReader(config.remote_metadata, config.fetch))
     return readers

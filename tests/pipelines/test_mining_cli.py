@@ -49,7 +49,9 @@ def test_language_subset_and_licence_allowlist(repo: Path, tmp_path: Path) -> No
     assert stats["drops_by_reason"]["language_not_selected"] == 1
     result = CliRunner().invoke(app, [*args, str(tmp_path / "b"), "--allow-license", "GPL-3.0"])
     stats = json.loads((tmp_path / "b" / "stats.json").read_text())
-    assert stats["drops_by_reason"]["license_not_allowed"] == 1
+    # The repository is refused whole: both its commits, the root one too, are counted.
+    assert stats["drops_by_reason"]["license_not_allowed"] == 2
+    assert "root_commit" not in stats["drops_by_reason"]
 
 
 @pytest.mark.parametrize(

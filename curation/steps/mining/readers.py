@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +16,9 @@ import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from curation.mining.gitlog import find_repositories
-from curation.mining.history import Rejected, mine_repository, repository_name
+from curation.mining.filters import license_reason
+from curation.mining.gitlog import find_repositories, git
+from curation.mining.history import Rejected, mine_repository, repository_name, shard_window
 from curation.mining.licenses import repository_license
 from curation.mining.records import row_to_document, to_document
 from curation.mining.remote import FetchConfig, RemoteCommit, RemoteFetcher
@@ -48,6 +49,9 @@ class LocalHistoryReader(PipelineStep):
 
     Tasks split the work by repository or by commit (see :meth:`shard`). ``license``
     overrides licence detection for every repository; ``licenses`` does so per name.
+    With ``allowed_licenses`` a repository outside it is dropped whole before its history
+    is read: its commits are counted (one ``git rev-list --count``) under
+    ``license_not_allowed`` or ``license_unknown``, and none of its diffs or blobs is read.
     """
 
     type = "📖 - READER"
@@ -59,12 +63,14 @@ class LocalHistoryReader(PipelineStep):
         license: str | None = None,
         licenses: dict[str, str] | None = None,
         revisions: Sequence[str] = ("--all",),
+        allowed_licenses: Collection[str] | None = None,
     ) -> None:
         super().__init__()
         self.repos = [str(path) for path in find_repositories(repos)]
         self.license = license
         self.licenses = dict(licenses or {})
         self.revisions = tuple(revisions)
+        self.allowed_licenses = None if allowed_licenses is None else frozenset(allowed_licenses)
 
     def shard(self, rank: int, world_size: int) -> tuple[list[str], int, int]:
         """(repositories, commit rank, commit world size) of one task.
@@ -86,6 +92,16 @@ class LocalHistoryReader(PipelineStep):
         for repo in map(Path, repos):
             name = repository_name(repo)
             license_id = self.licenses.get(name, self.license) or repository_license(repo)
+            counts: Counter[str] = Counter({f"{LICENSE_PREFIX}{name}/{license_id or 'unknown'}": 1})
+            refused = self.allowed_licenses is not None and license_reason(
+                license_id, self.allowed_licenses
+            )
+            if refused:
+                commits = self._commit_count(repo, commit_rank, commit_world)
+                counts.update({ROWS_IN: commits, f"dropped_{refused}": commits})
+                counts[f"{REPO_PREFIX}{name}/commits"] = commits
+                tally(self, counts)
+                continue
             items = mine_repository(
                 repo,
                 name=name,
@@ -94,7 +110,6 @@ class LocalHistoryReader(PipelineStep):
                 world_size=commit_world,
                 revisions=self.revisions,
             )
-            counts: Counter[str] = Counter({f"{LICENSE_PREFIX}{name}/{license_id or 'unknown'}": 1})
             try:
                 for item in items:
                     counts[ROWS_IN] += 1
@@ -107,6 +122,11 @@ class LocalHistoryReader(PipelineStep):
                 counts[f"{REPO_PREFIX}{name}/commits"] = counts[ROWS_IN]
                 counts[f"{REPO_PREFIX}{name}/candidates"] = counts["candidates"]
                 tally(self, counts)
+
+    def _commit_count(self, repo: Path, rank: int, world_size: int) -> int:
+        """The commits this task would have walked in ``repo``: its window of the log."""
+        count = int(git(repo, "rev-list", "--count", *self.revisions))
+        return shard_window(count, rank, world_size)[1]
 
 
 class RemoteCommitReader(PipelineStep):
