@@ -9,19 +9,7 @@ import pytest
 
 from curation.pairs.columns import PairsError
 from curation.pairs.files import read_pairs
-
-
-def _frame(n: int = 4, **extra) -> pl.DataFrame:
-    data = {
-        "id": [f"p{i}" for i in range(n)],
-        "prompt": [f"task {i}" for i in range(n)],
-        "chosen": ["def f():\n    return 1"] * n,
-        "rejected": ["def f(:\n    return"] * n,
-        "language": ["Python"] * n,
-        "aspect": ["Functional_Correctness"] * n,
-    }
-    data.update(extra)
-    return pl.DataFrame(data)
+from tests.fixtures.pair_frames import pair_frame
 
 
 def test_read_pairs_aliases_globs_and_normalisation(tmp_path: Path) -> None:
@@ -36,7 +24,7 @@ def test_read_pairs_aliases_globs_and_normalisation(tmp_path: Path) -> None:
         }
     )
     themis.write_parquet(tmp_path / "part-0.parquet")
-    _frame(3).write_parquet(tmp_path / "part-1.parquet")
+    pair_frame(3).write_parquet(tmp_path / "part-1.parquet")
     frame = read_pairs(str(tmp_path / "part-*.parquet"))
     assert frame.height == 5
     assert frame["prompt"].to_list()[:2] == ["a", "b"]
@@ -48,14 +36,14 @@ def test_read_pairs_aliases_globs_and_normalisation(tmp_path: Path) -> None:
 
 
 def test_read_pairs_errors_name_file_and_row(tmp_path: Path) -> None:
-    bad = _frame(3).with_columns(
+    bad = pair_frame(3).with_columns(
         pl.when(pl.col("id") == "p1").then(None).otherwise(pl.col("chosen")).alias("chosen")
     )
     path = tmp_path / "bad.parquet"
     bad.write_parquet(path)
     with pytest.raises(PairsError, match=r"bad.parquet: row 1 \(id 'p1'\) has a null 'chosen'"):
         read_pairs(str(path))
-    _frame(2, language=["Python", "Cobol"]).write_parquet(path)
+    pair_frame(2, language=["Python", "Cobol"]).write_parquet(path)
     with pytest.raises(PairsError, match="row 1"):
         read_pairs(str(path))
     with pytest.raises(PairsError, match="no pairs files"):
@@ -66,5 +54,5 @@ def test_read_pairs_errors_name_file_and_row(tmp_path: Path) -> None:
 
 
 def test_split_filter(tmp_path: Path) -> None:
-    _frame(4, split=["train", "test", "train", "test"]).write_parquet(tmp_path / "p.parquet")
+    pair_frame(4, split=["train", "test", "train", "test"]).write_parquet(tmp_path / "p.parquet")
     assert read_pairs(str(tmp_path / "p.parquet"), split="test")["id"].to_list() == ["p1", "p3"]

@@ -5,31 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import polars as pl
 import pytest
 from transformers import AutoTokenizer
 
 from curation.pairs.columns import PairsError
 from curation.pairs.render import EncodedPair, PairRenderer, check_pad_position
-
-
-def _frame(n: int = 4, **extra) -> pl.DataFrame:
-    data = {
-        "id": [f"p{i}" for i in range(n)],
-        "prompt": [f"task {i}" for i in range(n)],
-        "chosen": ["def f():\n    return 1"] * n,
-        "rejected": ["def f(:\n    return"] * n,
-        "language": ["Python"] * n,
-        "aspect": ["Functional_Correctness"] * n,
-    }
-    data.update(extra)
-    return pl.DataFrame(data)
+from tests.fixtures.pair_frames import pair_frame
 
 
 def test_plain_format_wraps_bert_special_tokens(minilm_path: Path) -> None:
     tok = AutoTokenizer.from_pretrained(minilm_path)
     fmt = PairRenderer(tok, max_length=64)
-    pairs, stats = fmt.encode(_frame(1, system=["be correct"]))
+    pairs, stats = fmt.encode(pair_frame(1, system=["be correct"]))
     pair = pairs[0]
     assert pair.chosen_ids[0] == tok.cls_token_id and pair.chosen_ids[-1] == tok.sep_token_id
     text = tok.decode(pair.chosen_ids, skip_special_tokens=True)
@@ -42,7 +29,7 @@ def test_plain_format_wraps_bert_special_tokens(minilm_path: Path) -> None:
 def test_chat_template_and_response_side_truncation(tiny_qwen3: Path) -> None:
     tok = AutoTokenizer.from_pretrained(tiny_qwen3)
     long_code = "def f():\n" + "    x = 1\n" * 200
-    frame = _frame(2, chosen=[long_code, "def g():\n    pass"])
+    frame = pair_frame(2, chosen=[long_code, "def g():\n    pass"])
     fmt = PairRenderer(tok, max_length=80)
     pairs, stats = fmt.encode(frame)
     assert stats.truncated_chosen == 1 and stats.kept == 2
@@ -58,7 +45,7 @@ def test_chat_template_and_response_side_truncation(tiny_qwen3: Path) -> None:
 
 def test_prompt_too_long_is_counted_not_silent(tiny_qwen3: Path) -> None:
     tok = AutoTokenizer.from_pretrained(tiny_qwen3)
-    frame = _frame(3, prompt=["short", "word " * 500, "short"])
+    frame = pair_frame(3, prompt=["short", "word " * 500, "short"])
     pairs, stats = PairRenderer(tok, max_length=64).encode(frame)
     assert [p.id for p in pairs] == ["p0", "p2"]
     assert stats.dropped == Counter({"prompt_too_long": 1})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import polars as pl
 import pytest
 
 from curation.criteria import ASPECT_DESCRIPTIONS, ASPECTS, aspect_system_prompt
@@ -14,23 +13,11 @@ from curation.pairs.system import (
     fixed_system_prompt,
     with_system_prompts,
 )
-
-
-def _frame(n: int = 4, **extra) -> pl.DataFrame:
-    data = {
-        "id": [f"p{i}" for i in range(n)],
-        "prompt": [f"task {i}" for i in range(n)],
-        "chosen": ["def f():\n    return 1"] * n,
-        "rejected": ["def f(:\n    return"] * n,
-        "language": ["Python"] * n,
-        "aspect": ["Functional_Correctness"] * n,
-    }
-    data.update(extra)
-    return pl.DataFrame(data)
+from tests.fixtures.pair_frames import pair_frame
 
 
 def test_system_prompts_follow_shares_and_seed() -> None:
-    frame = _frame(4000)
+    frame = pair_frame(4000)
     shares = SystemPromptShares()
     drawn = with_system_prompts(frame, shares, seed=3)
     counts = Counter(drawn["system_kind"])
@@ -51,7 +38,7 @@ def test_system_prompts_follow_shares_and_seed() -> None:
 
 
 def test_given_system_prompt_is_kept() -> None:
-    frame = _frame(3, system=["be brief", None, None])
+    frame = pair_frame(3, system=["be brief", None, None])
     drawn = with_system_prompts(frame, SystemPromptShares(1, 0, 0))
     assert drawn["system_kind"].to_list() == ["given", "none", "none"]
     assert drawn["system"][0] == "be brief"
