@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from curation.assembly.ids import normalize_text, unit_interval
 from curation.assembly.records import Pair
 from curation.schema import SPLITS
+from curation.shares import parse_shares
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,7 @@ class SplitFractions:
     @classmethod
     def parse(cls, text: str) -> SplitFractions:
         """``"0.9,0.05,0.05"`` (train, validation, test)."""
-        parts = [part.strip() for part in text.split(",")]
-        if len(parts) != 3:
-            raise ValueError(f"expected three fractions train,validation,test; got {text!r}")
-        try:
-            train, validation, test = (float(part) for part in parts)
-        except ValueError as error:
-            raise ValueError(f"split fractions must be numbers: {text!r}") from error
-        return cls(train, validation, test)
+        return cls(*parse_shares(text, SPLITS, "split fractions"))
 
 
 def group_key(pair: Pair) -> str:

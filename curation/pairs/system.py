@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from curation.criteria import all_criteria_system_prompt, aspect_system_prompt
+from curation.shares import parse_shares
 
 SYSTEM_MODES: tuple[str, ...] = ("none", "aspect", "all")
 # ``given``: keep the pair's own ``system`` text (scoring only).
@@ -41,14 +42,7 @@ class SystemPromptShares:
     @classmethod
     def parse(cls, text: str) -> SystemPromptShares:
         """``"15,60,25"`` (none, aspect, all)."""
-        parts = [part.strip() for part in text.split(",")]
-        if len(parts) != 3:
-            raise ValueError(f"expected three shares none,aspect,all; got {text!r}")
-        try:
-            none, aspect, every = (float(part) for part in parts)
-        except ValueError as error:
-            raise ValueError(f"system prompt shares must be numbers: {text!r}") from error
-        return cls(none, aspect, every)
+        return cls(*parse_shares(text, SYSTEM_MODES, "system prompt shares"))
 
     def fractions(self) -> dict[str, float]:
         total = self.none + self.aspect + self.all
