@@ -17,21 +17,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
-import socket
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from rich.console import Console
 from rich.table import Table
 
 # Run as a script, this folder comes first on sys.path, and its sandbox.py benchmark would
-# shadow the sandbox package.
+# shadow the sandbox package; the repository root goes there instead, for tests/fixtures
+# (test-only, it does not ship).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fixtures.instant_chat_server import InstantChatServer  # noqa: E402
+
 TARGET_RATIO = 0.8
 console = Console(width=140)
 
@@ -42,67 +43,9 @@ PROGRAMS = [
 ]
 
 
-def answer(index: int) -> str:
+def answer(payload: dict, index: int) -> str:
     code = PROGRAMS[index % len(PROGRAMS)]
     return f"Here it is.\n\n```python\n# sample {index}\n{code}```\n"
-
-
-def make_app():
-    """A raw ASGI app answering every chat completion instantly with ``n`` programs."""
-
-    async def app(scope, receive, send) -> None:
-        if scope["type"] != "http":
-            return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        if scope["path"].endswith("/models"):
-            data = {"object": "list", "data": [{"id": "bench"}]}
-        else:
-            n = int(json.loads(body).get("n", 1))
-            data = {
-                "object": "chat.completion",
-                "choices": [
-                    {"index": i, "message": {"role": "assistant", "content": answer(i)}}
-                    for i in range(n)
-                ],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        encoded = json.dumps(data).encode()
-        headers = [(b"content-type", b"application/json")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": encoded})
-
-    return app
-
-
-def serve(sock: socket.socket) -> None:
-    import uvicorn
-
-    config = uvicorn.Config(make_app(), log_level="error", access_log=False, lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
-
-
-def start_server() -> tuple[str, multiprocessing.Process, socket.socket]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
-    process = multiprocessing.get_context("fork").Process(target=serve, args=(sock,))
-    process.start()
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                return url, process, sock
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("benchmark server did not start")
-        time.sleep(0.05)
 
 
 def write_problems(path: Path, count: int) -> None:
@@ -140,8 +83,8 @@ def main() -> None:
     from sandbox.api import Job
     from sandbox.checker_programs import run_checked
 
-    url, process, sock = start_server()
-    try:
+    with InstantChatServer(answer) as server:
+        url = server.url
         with tempfile.TemporaryDirectory() as tmp:
             problems_path = Path(tmp) / "problems.jsonl"
             write_problems(problems_path, args.problems)
@@ -181,10 +124,6 @@ def main() -> None:
                 start = time.perf_counter()
                 results = run_checked(sandbox, jobs, args.workers, progress=False)
                 sandbox_s = time.perf_counter() - start
-    finally:
-        process.terminate()
-        process.join(timeout=10)
-        sock.close()
 
     pipeline_rate = candidates / pipeline_s
     sandbox_rate = len(jobs) / sandbox_s

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import multiprocessing
-import random
-import socket
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import httpx
 from rich.console import Console
@@ -33,81 +30,17 @@ from rich.table import Table
 from curation.judge.backends.openai import OpenAIBackend, OpenAIConfig
 from curation.judge.requests import ChatRequest, Sampling
 
+# The test-only fixtures live in tests/fixtures, which does not ship; run as a script, the
+# repository root is not on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fixtures.instant_chat_server import InstantChatServer
+
 TARGET_RATIO = 0.9
 
 
-def make_app(fail_rate: float, seed: int):
-    """A raw ASGI app answering chat completions instantly, failing ``fail_rate`` of calls."""
-    rng = random.Random(seed)
-
-    async def app(scope, receive, send) -> None:
-        if scope["type"] != "http":
-            return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        if scope["path"].endswith("/models"):
-            status, answer = 200, {"object": "list", "data": [{"id": "bench"}]}
-        elif fail_rate and rng.random() < fail_rate:
-            status, answer = 500, {"error": {"message": "injected failure"}}
-        else:
-            payload = json.loads(body)
-            echo = payload["messages"][-1]["content"]
-            choice = {"message": {"role": "assistant", "content": echo}, "finish_reason": "stop"}
-            status = 200
-            answer = {
-                "object": "chat.completion",
-                "choices": [dict(choice, index=i) for i in range(int(payload.get("n", 1)))],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        data = json.dumps(answer).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": data})
-
-    return app
-
-
-def serve(sock: socket.socket, fail_rate: float, seed: int) -> None:
-    import uvicorn
-
-    config = uvicorn.Config(
-        make_app(fail_rate, seed), log_level="error", access_log=False, lifespan="off"
-    )
-    uvicorn.Server(config).run(sockets=[sock])
-
-
-class LoopbackServer:
-    """The benchmark server in a child process, on a free loopback port."""
-
-    def __init__(self, fail_rate: float = 0.0, seed: int = 0) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
-        context = multiprocessing.get_context("fork")
-        self.process = context.Process(target=serve, args=(self.sock, fail_rate, seed))
-
-    def __enter__(self) -> LoopbackServer:
-        self.process.start()
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{self.url}/models", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("benchmark server did not start")
-            time.sleep(0.05)
-
-    def __exit__(self, *exc: object) -> None:
-        self.process.terminate()
-        self.process.join(timeout=10)
-        self.sock.close()
+def echo_last_message(payload: dict, index: int) -> str:
+    """Every choice echoes the request's last message."""
+    return payload["messages"][-1]["content"]
 
 
 def make_requests(count: int, n: int) -> list[ChatRequest]:
@@ -156,7 +89,7 @@ def throughput(args: argparse.Namespace, console: Console) -> dict[str, dict[str
     config = OpenAIConfig(model="bench", concurrency=args.concurrency, timeout_s=60)
     rates: dict[str, list[float]] = {"bare": [], "backend": []}
     cpu_ms: dict[str, list[float]] = {"bare": [], "backend": []}
-    with LoopbackServer() as server:
+    with InstantChatServer(echo_last_message) as server:
         config.base_url = server.url
         clients = {
             "bare": lambda: asyncio.run(bare_loop(server.url, requests, args.concurrency)),
@@ -181,7 +114,7 @@ def throughput(args: argparse.Namespace, console: Console) -> dict[str, dict[str
 
 def fault_tolerance(args: argparse.Namespace) -> dict[str, int]:
     requests = make_requests(args.requests, args.samples)
-    with LoopbackServer(fail_rate=args.fail_rate, seed=1) as server:
+    with InstantChatServer(echo_last_message, fail_rate=args.fail_rate, seed=1) as server:
         config = OpenAIConfig(
             base_url=server.url,
             model="bench",
