@@ -9,7 +9,6 @@ reason and never guessed.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -51,14 +50,8 @@ def candidate_solutions(
             failures[extracted.failure or "unknown"] += 1
             continue
         meta = {"kind": CANDIDATE_KIND, "model": model, "sample": index, "template": TEMPLATE}
+        solution_id = f"{problem.id}/llm/{index}"
         solutions.append(
-            Solution(
-                id=f"{problem.id}/llm/{index}",
-                problem_id=problem.id,
-                language=problem.language,
-                code=extracted.code,
-                origin="llm",
-                meta=json.dumps(meta, sort_keys=True),
-            )
+            Solution.made(solution_id, problem.id, problem.language, extracted.code, "llm", meta)
         )
     return solutions, failures

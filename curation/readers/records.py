@@ -104,6 +104,14 @@ class Solution:
     origin: str = "human"
     meta: str | None = None
 
+    @classmethod
+    def made(
+        cls, id: str, problem_id: str, language: str, code: str, origin: str, meta: dict[str, Any]
+    ) -> Solution:
+        """A solution made by codepref (a mutant, an LLM candidate or bug); ``meta`` is stored
+        as JSON with sorted keys, so the same making always gives the same row."""
+        return cls(id, problem_id, language, code, origin, json.dumps(meta, sort_keys=True))
+
     @property
     def kind(self) -> str | None:
         """``meta["kind"]``: what made this solution (``bug_introduction`` for LLM bugs)."""

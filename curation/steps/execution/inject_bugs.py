@@ -9,7 +9,6 @@ like an equivalent mutant it is counted, never paired.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -42,13 +41,8 @@ def bug_solutions(
             continue
         meta = {"kind": BUG_KIND, "parent": parent.id, "model": model}
         variants.append(
-            Solution(
-                id=f"{parent.id}/llm-bug",
-                problem_id=problem.id,
-                language=parent.language,
-                code=synthesis.text,
-                origin="llm",
-                meta=json.dumps(meta, sort_keys=True),
+            Solution.made(
+                f"{parent.id}/llm-bug", problem.id, parent.language, synthesis.text, "llm", meta
             )
         )
     return variants

@@ -49,15 +49,9 @@ def mutants_of(
             "original": mutant.original,
             "replacement": mutant.replacement,
         }
+        mutant_id = f"{solution.id}/mutant-{mutant.operator}-{mutant.digest}"
         mutants.append(
-            Solution(
-                id=f"{solution.id}/mutant-{mutant.operator}-{mutant.digest}",
-                problem_id=problem.id,
-                language=solution.language,
-                code=mutant.code,
-                origin="mutant",
-                meta=json.dumps(meta, sort_keys=True),
-            )
+            Solution.made(mutant_id, problem.id, solution.language, mutant.code, "mutant", meta)
         )
     return mutants, counts
 
