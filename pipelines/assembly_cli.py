@@ -23,6 +23,7 @@ from curation.criteria import ASPECTS
 from curation.hub import HubPushError, PushConfig, plan_push, push_dataset
 from curation.languages import LANGUAGE_NAMES
 from curation.schema import LABEL_METHODS
+from pipelines.config_file import ConfigFileOption
 
 
 def register(app: typer.Typer) -> None:
@@ -67,6 +68,7 @@ def assemble_command(
             help="stats.json of `codepref mine` runs: repositories and privacy counts for the card."
         ),
     ] = None,
+    config: ConfigFileOption = None,
 ) -> None:
     """Assemble pairs tables into a dataset folder: shards, dataset card and stats."""
     console = Console()

@@ -27,6 +27,7 @@ from bench.scorers import (
 )
 from bench.scoring import Scorer
 from bench.shortcuts import write_shortcuts
+from pipelines.config_file import ConfigFileOption
 from pipelines.judge_scorer import JudgeConfig, JudgeScorer
 
 bench_app = typer.Typer(
@@ -62,7 +63,9 @@ def run(
     system_prompt: Annotated[
         str, typer.Option(help="System prompt: none, aspect, all, or given (the pairs' column).")
     ] = "none",
-    config: Annotated[str | None, typer.Option(help="HF config, e.g. Full.")] = None,
+    hf_config: Annotated[
+        str | None, typer.Option("--hf-config", help="HF dataset config, e.g. Full.")
+    ] = None,
     split: Annotated[str, typer.Option(help="HF split.")] = "test",
     aspect: Annotated[list[str] | None, typer.Option(help="Keep these aspects.")] = None,
     language: Annotated[list[str] | None, typer.Option(help="Keep these languages.")] = None,
@@ -90,6 +93,7 @@ def run(
     strict: Annotated[bool, typer.Option(help="Fail on rows with missing fields.")] = False,
     resamples: Resamples = 1000,
     seed: Seed = 0,
+    config: ConfigFileOption = None,
 ) -> None:
     """Score CRB pairs with a model or baseline and write a run directory."""
     if system_prompt not in SYSTEM_PROMPT_MODES:
@@ -99,7 +103,7 @@ def run(
     if scorer == "judge" and not endpoint:
         _fail(ValueError("--endpoint (or CODEPREF_JUDGE_URL) is required for the judge scorer"))
     try:
-        loaded = load_pairs(data, config, split, strict)
+        loaded = load_pairs(data, hf_config, split, strict)
         pairs = select_pairs(loaded.pairs, aspect, language, subset, sample, seed)
     except (DatasetError, ValueError) as error:
         _fail(error)
@@ -119,7 +123,7 @@ def run(
     }
     data_info = {
         "source": data,
-        "config": config,
+        "config": hf_config,
         "split": split,
         "filters": {"aspect": aspect, "language": language, "subset": subset},
         "sample": sample,

@@ -48,6 +48,7 @@ from curation.steps.generation.candidates import GenerateCandidates
 from curation.steps.generation.test_inputs import GenerateTests
 from curation.steps.generation.test_quality import GenerationTablesWriter, MeasureTestQuality
 from curation.steps.pairs.executions import PairExecutions, PairingConfig
+from pipelines.config_file import ConfigFileOption
 from sandbox.checkers import CheckerSpecError
 
 ENV_ENDPOINT = "CODEPREF_JUDGE_URL"
@@ -232,6 +233,7 @@ def generate(
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N problems.")] = None,
     tasks: Annotated[int, typer.Option(help="datatrove tasks (shards).")] = 1,
+    config: ConfigFileOption = None,
 ) -> None:
     """Sample candidates per problem, run them, and pair them by measured correctness."""
     console = Console(stderr=True)

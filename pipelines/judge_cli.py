@@ -36,6 +36,7 @@ from curation.judge.pairwise import (
 )
 from curation.judge.protocol import JudgeProtocol, KeepRule
 from curation.schema import JUDGEMENTS, from_rows
+from pipelines.config_file import ConfigFileOption
 
 MAX_SHOWN_BAD_ROWS = 5
 
@@ -106,6 +107,7 @@ def judge(
             "for good; by default only a run in which every request failed.",
         ),
     ] = None,
+    config: ConfigFileOption = None,
 ) -> None:
     """Judge preference pairs with an LLM on an OpenAI-compatible endpoint."""
     console = Console(stderr=True)
