@@ -1,4 +1,4 @@
-"""``codepref train`` and ``codepref score``."""
+"""``codepref train`` and ``codepref score``: the CLI of `rm`, in the one CLI layer."""
 
 from __future__ import annotations
 
