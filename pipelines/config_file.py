@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,17 +33,20 @@ from curation.credentials import is_credential_key
 from pipelines.config import ConfigError, read_config_file
 
 FIELDS_KEY = "codepref.config_file.fields"
+FieldsSpec = type | Callable[[], type] | None
 CONFIG_HELP = "YAML/TOML file of this command's options by name; flags given here override it."
 
 
 def apply_config_file(
-    ctx: typer.Context, path: Path | None, fields: type | None = None
+    ctx: typer.Context, path: Path | None, fields: FieldsSpec = None
 ) -> dict[str, Any]:
     """Read ``path`` into ``ctx.default_map`` (the values of the command's parameters that
     the command line does not give) and return the keys that are fields of ``fields``."""
     if path is None:
         return {}
     data = read_config_file(path)
+    if fields is not None and not isinstance(fields, type):
+        fields = fields()
     params = {
         param.name: param
         for param in ctx.command.params
@@ -143,9 +146,10 @@ def file_fields(ctx: typer.Context) -> dict[str, Any]:
     return dict(ctx.meta.get(FIELDS_KEY, {}))
 
 
-def config_file_option(fields: type | None = None) -> Any:
-    """The ``--config`` option; ``fields``: the command's typed config, whose fields
-    without a flag the file may set too (read them with :func:`file_fields`)."""
+def config_file_option(fields: FieldsSpec = None) -> Any:
+    """The ``--config`` option; ``fields``: the command's typed config (or a function
+    that imports it, when importing it is slow), whose fields without a flag the file may
+    set too (read them with :func:`file_fields`)."""
 
     def callback(ctx: typer.Context, value: Path | None) -> Path | None:
         apply_config_file(ctx, value, fields)
