@@ -47,11 +47,7 @@ def apply_config_file(
     data = read_config_file(path)
     if fields is not None and not isinstance(fields, type):
         fields = fields()
-    params = {
-        param.name: param
-        for param in ctx.command.params
-        if param.name is not None and param.name != "config"
-    }
+    params = _by_key(ctx.command)
     known_fields = set() if fields is None else {f.name for f in dataclasses.fields(fields)}
     defaults: dict[str, Any] = {}
     extra: dict[str, Any] = {}
@@ -65,7 +61,7 @@ def apply_config_file(
             )
         param = params.get(key)
         if param is not None:
-            defaults[key] = _checked(ctx, param, value, f"{path}: {raw_key}")
+            defaults[str(param.name)] = _checked(ctx, param, value, f"{path}: {raw_key}")
         elif key in known_fields:
             extra[key] = value
         else:
@@ -79,6 +75,20 @@ def apply_config_file(
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     ctx.meta[FIELDS_KEY] = extra
     return extra
+
+
+def _by_key(command: _click.Command) -> dict[str, _click.Parameter]:
+    """The command's parameters by the key a file names them with: an option by its long
+    name (``--max-pairs`` -> ``max_pairs``, ``--sandbox`` whatever the Python name), an
+    argument by its name (``pairs``)."""
+    keys: dict[str, _click.Parameter] = {}
+    for param in command.params:
+        long = [opt for opt in param.opts if opt.startswith("--")]
+        names = [opt[2:].replace("-", "_") for opt in long] or [str(param.name)]
+        for name in names:
+            if name != "config":
+                keys[name] = param
+    return keys
 
 
 def _checked(ctx: _click.Context, param: _click.Parameter, value: Any, where: str) -> Any:
