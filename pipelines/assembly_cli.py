@@ -128,8 +128,11 @@ def push_command(
     ] = None,
     dry_run: Annotated[bool, typer.Option(help="Print the plan; contact nothing.")] = False,
     message: Annotated[str, typer.Option(help="Commit message.")] = "Upload codepref dataset",
-    endpoint: Annotated[
-        str | None, typer.Option(help="Hub endpoint (default HF_ENDPOINT or huggingface.co).")
+    hub_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--hub-endpoint", help="Hub endpoint (default HF_ENDPOINT or huggingface.co)."
+        ),
     ] = None,
 ) -> None:
     """Push a dataset folder to the Hugging Face Hub (token from HF_TOKEN or `hf auth login`)."""
@@ -139,7 +142,7 @@ def push_command(
         private=private,
         revision=revision,
         commit_message=message,
-        endpoint=endpoint,
+        endpoint=hub_endpoint,
     )
     try:
         if dry_run:

@@ -209,7 +209,9 @@ def execute(
     endpoint: Annotated[
         str | None, typer.Option("--endpoint", help="OpenAI-compatible LLM endpoint.")
     ] = None,
-    llm_model: Annotated[str | None, typer.Option(help="LLM model name.")] = None,
+    llm_model: Annotated[
+        str | None, typer.Option("--model", help="LLM model name (--llm-bugs).")
+    ] = None,
     overwrite: OverwriteOption = False,
     config: ConfigFileOption = None,
 ) -> None:

@@ -49,6 +49,7 @@ from curation.steps.generation.test_inputs import GenerateTests
 from curation.steps.generation.test_quality import GenerationTablesWriter, MeasureTestQuality
 from curation.steps.pairs.executions import PairExecutions, PairingConfig
 from pipelines.config_file import ConfigFileOption
+from pipelines.options import parse_languages
 from sandbox.checkers import CheckerSpecError
 
 ENV_ENDPOINT = "CODEPREF_JUDGE_URL"
@@ -229,7 +230,8 @@ def generate(
         bool, typer.Option("--mutants", help="Measure TNR on mutants of trusted solutions.")
     ] = False,
     languages: Annotated[
-        str | None, typer.Option(help="Only these languages (comma list).")
+        list[str] | None,
+        typer.Option("--languages", help="Only these languages (repeat or comma list)."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N problems.")] = None,
     tasks: Annotated[int, typer.Option(help="datatrove tasks (shards).")] = 1,
@@ -251,7 +253,7 @@ def generate(
             top_p=top_p,
             max_tokens=max_tokens,
             seed=seed,
-            languages=languages.split(",") if languages else None,
+            languages=list(parse_languages(languages) or ()) or None,
             limit=limit,
             min_tnr=min_tnr,
             min_tests=min_tests,

@@ -104,7 +104,9 @@ def score_command(
     max_length: Annotated[int, typer.Option("--max-length")] = 4096,
     system: Annotated[
         str,
-        typer.Option("--system", help="System prompt: none, aspect, all, or given (pair column)."),
+        typer.Option(
+            "--system-prompt", help="System prompt: none, aspect, all, or given (pair column)."
+        ),
     ] = "aspect",
     device: Annotated[str | None, typer.Option("--device")] = None,
 ) -> None:
