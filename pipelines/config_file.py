@@ -11,7 +11,7 @@ the error reaches the user as one line through :mod:`pipelines.errors` (exit 2).
 
 A command whose typed config has fields without a flag (``train``: ``TrainConfig``'s
 ``epochs``, ``loss``...) names that dataclass; such keys are checked against its field
-types and handed to the command by :func:`file_fields`.
+types (:func:`pipelines.config.from_dict`) and handed to the command by :func:`file_fields`.
 
 Secrets are never read from a config file (config files are committed, copied and
 printed): a credential key is refused, naming the environment variable to use instead.
@@ -20,9 +20,7 @@ printed): a credential key is refused, naming the environment variable to use in
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,7 +28,7 @@ import typer
 from typer import _click
 
 from curation.credentials import is_credential_key
-from pipelines.config import ConfigError, read_config_file
+from pipelines.config import ConfigError, from_dict, read_config_file
 
 FIELDS_KEY = "codepref.config_file.fields"
 FieldsSpec = type | Callable[[], type] | None
@@ -71,7 +69,7 @@ def apply_config_file(
                 f"{', '.join(known)}"
             )
     if extra and fields is not None:
-        _check_fields(fields, extra, str(path))
+        from_dict(fields, extra, str(path))  # unknown nested keys and wrong types
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     ctx.meta[FIELDS_KEY] = extra
     return extra
@@ -103,52 +101,6 @@ def _checked(ctx: _click.Context, param: _click.Parameter, value: Any, where: st
     except _click.exceptions.BadParameter as error:
         raise ConfigError(f"{where}: {error.format_message()}") from None
     return value
-
-
-def _check_fields(cls: type, values: Mapping[str, Any], where: str) -> None:
-    """Check the file's other keys against the field types of ``cls`` (nested tables
-    against nested dataclasses): a typo or a wrong type names the file and the key."""
-    hints = typing.get_type_hints(cls)
-    names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    for name, value in values.items():
-        if name not in names:
-            raise ConfigError(f"{where}: unknown key {name!r}; known: {', '.join(sorted(names))}")
-        hint = hints[name]
-        if isinstance(value, dict) and dataclasses.is_dataclass(hint) and isinstance(hint, type):
-            _check_fields(hint, value, f"{where}: {name}")
-        elif not _fits(value, hint):
-            raise ConfigError(f"{where}: {name}: {value!r} is not a valid {_type_name(hint)}")
-
-
-def _fits(value: Any, hint: Any) -> bool:
-    """Whether a value read from YAML/TOML can stand for a field of type ``hint``."""
-    origin = typing.get_origin(hint)
-    if hint is Any:
-        return True
-    if origin is typing.Union or origin is types.UnionType:
-        return any(_fits(value, arg) for arg in typing.get_args(hint))
-    if hint is type(None):
-        return value is None
-    if hint is bool:
-        return isinstance(value, bool)
-    if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if hint in (str, Path):
-        return isinstance(value, str)
-    if origin in (list, tuple, set, frozenset) or hint in (list, tuple):
-        if not isinstance(value, list | tuple):
-            return False
-        args = [arg for arg in typing.get_args(hint) if arg is not Ellipsis]
-        return not args or all(any(_fits(item, arg) for arg in args) for item in value)
-    if origin is typing.Literal:
-        return value in typing.get_args(hint)
-    return True  # a type a file cannot spell more precisely: the dataclass checks it
-
-
-def _type_name(hint: Any) -> str:
-    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
 
 
 def file_fields(ctx: typer.Context) -> dict[str, Any]:

@@ -283,4 +283,4 @@ def test_train_takes_the_files_trainconfig_fields_and_the_flags_over_them(
     assert train_config.loss.lm_weight == 0.5 and train_config.system_shares == (0.3, 0.7, 0.0)
     bad = write_config(tmp_path, {**data, "loss": {"lm_wieght": 0.5}})
     result = CliRunner().invoke(app, ["train", "--config", str(bad)])
-    assert result.exit_code == 2 and "loss: unknown key 'lm_wieght'" in result.output
+    assert result.exit_code == 2 and "loss: unknown key(s) lm_wieght" in result.output
