@@ -104,3 +104,22 @@ def test_no_option_means_the_sandbox_in_one_command_and_something_else_in_anothe
     assert not [path for path, names in commands.items() if "--backend" in names]
     with_sandbox = {path for path, names in commands.items() if "--sandbox" in names}
     assert with_sandbox == {"execute", "generate", "demo", "sandbox run", "sandbox check"}
+
+
+def test_the_readme_command_table_uses_only_real_options() -> None:
+    commands = _commands()
+    groups = {path.split()[0] for path in commands if " " in path}
+    table = (REPO / "README.md").read_text().split("## Commands", 1)[1].split("\n\n", 2)[1]
+    checked = 0
+    for line in table.splitlines()[2:]:
+        path = ""
+        for segment in re.findall(r"`([^`]+)`", re.split(r"(?<!\\)\|", line)[1]):
+            words = segment.split()
+            if words[0] == "codepref":  # `codepref bench run ...`, `codepref mine ...`
+                path = " ".join(words[1:3] if words[1] in groups else words[1:2])
+            elif not words[0].startswith("--"):  # `report` after `codepref bench run`
+                path = f"{path.split()[0]} {words[0]}"
+            for option in re.findall(r"--[a-z][a-z-]*", segment):
+                assert option in commands[path], (path, option)
+                checked += 1
+    assert checked >= 30
