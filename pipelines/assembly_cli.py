@@ -23,6 +23,7 @@ from curation.criteria import ASPECTS
 from curation.hub import HubPushError, PushConfig, plan_push, push_dataset
 from curation.languages import LANGUAGE_NAMES
 from curation.schema import LABEL_METHODS
+from pipelines.config_file import ConfigFileOption
 
 
 def register(app: typer.Typer) -> None:
@@ -67,6 +68,7 @@ def assemble_command(
             help="stats.json of `codepref mine` runs: repositories and privacy counts for the card."
         ),
     ] = None,
+    config: ConfigFileOption = None,
 ) -> None:
     """Assemble pairs tables into a dataset folder: shards, dataset card and stats."""
     console = Console()
@@ -126,8 +128,11 @@ def push_command(
     ] = None,
     dry_run: Annotated[bool, typer.Option(help="Print the plan; contact nothing.")] = False,
     message: Annotated[str, typer.Option(help="Commit message.")] = "Upload codepref dataset",
-    endpoint: Annotated[
-        str | None, typer.Option(help="Hub endpoint (default HF_ENDPOINT or huggingface.co).")
+    hub_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--hub-endpoint", help="Hub endpoint (default HF_ENDPOINT or huggingface.co)."
+        ),
     ] = None,
 ) -> None:
     """Push a dataset folder to the Hugging Face Hub (token from HF_TOKEN or `hf auth login`)."""
@@ -137,7 +142,7 @@ def push_command(
         private=private,
         revision=revision,
         commit_message=message,
-        endpoint=endpoint,
+        endpoint=hub_endpoint,
     )
     try:
         if dry_run:

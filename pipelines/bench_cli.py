@@ -27,7 +27,9 @@ from bench.scorers import (
 )
 from bench.scoring import Scorer
 from bench.shortcuts import write_shortcuts
+from pipelines.config_file import ConfigFileOption
 from pipelines.judge_scorer import JudgeConfig, JudgeScorer
+from pipelines.options import parse_languages
 
 bench_app = typer.Typer(
     help="Evaluate reward models on CRB-format pairs; reproduce and compare published runs.",
@@ -62,10 +64,17 @@ def run(
     system_prompt: Annotated[
         str, typer.Option(help="System prompt: none, aspect, all, or given (the pairs' column).")
     ] = "none",
-    config: Annotated[str | None, typer.Option(help="HF config, e.g. Full.")] = None,
+    hf_config: Annotated[
+        str | None, typer.Option("--hf-config", help="HF dataset config, e.g. Full.")
+    ] = None,
     split: Annotated[str, typer.Option(help="HF split.")] = "test",
-    aspect: Annotated[list[str] | None, typer.Option(help="Keep these aspects.")] = None,
-    language: Annotated[list[str] | None, typer.Option(help="Keep these languages.")] = None,
+    aspects: Annotated[
+        list[str] | None, typer.Option("--aspects", help="Keep these aspects (repeat).")
+    ] = None,
+    languages: Annotated[
+        list[str] | None,
+        typer.Option("--languages", help="Keep these languages (repeat or comma list)."),
+    ] = None,
     subset: Annotated[list[str] | None, typer.Option(help="Keep these subsets.")] = None,
     sample: Annotated[int | None, typer.Option(help="Stratified sample size.")] = None,
     batch_size: Annotated[int, typer.Option(help="seqcls batch size.")] = 8,
@@ -90,6 +99,7 @@ def run(
     strict: Annotated[bool, typer.Option(help="Fail on rows with missing fields.")] = False,
     resamples: Resamples = 1000,
     seed: Seed = 0,
+    config: ConfigFileOption = None,
 ) -> None:
     """Score CRB pairs with a model or baseline and write a run directory."""
     if system_prompt not in SYSTEM_PROMPT_MODES:
@@ -99,8 +109,9 @@ def run(
     if scorer == "judge" and not endpoint:
         _fail(ValueError("--endpoint (or CODEPREF_JUDGE_URL) is required for the judge scorer"))
     try:
-        loaded = load_pairs(data, config, split, strict)
-        pairs = select_pairs(loaded.pairs, aspect, language, subset, sample, seed)
+        loaded = load_pairs(data, hf_config, split, strict)
+        wanted = parse_languages(languages)
+        pairs = select_pairs(loaded.pairs, aspects, wanted, subset, sample, seed)
     except (DatasetError, ValueError) as error:
         _fail(error)
     console.print(loaded.summary())
@@ -119,9 +130,9 @@ def run(
     }
     data_info = {
         "source": data,
-        "config": config,
+        "config": hf_config,
         "split": split,
-        "filters": {"aspect": aspect, "language": language, "subset": subset},
+        "filters": {"aspect": aspects, "language": list(wanted or []) or None, "subset": subset},
         "sample": sample,
         "dropped": loaded.dropped,
     }

@@ -62,12 +62,12 @@ COMMANDS: dict[str, CommandEntry] = {
         "sandbox.cli", "Run untrusted code in isolation (Docker engine or processes)."
     ),
     "train": CommandEntry(
-        "rm.cli",
+        "pipelines.rm_cli",
         "Train a Bradley-Terry reward model on pairs shards (launch with `accelerate launch` "
         "or `torchrun` for several processes).",
     ),
     "score": CommandEntry(
-        "rm.cli",
+        "pipelines.rm_cli",
         "Score every pair: id, chosen_score, rejected_score (+ language/aspect/subset).",
     ),
     "bench": CommandEntry(

@@ -1,7 +1,8 @@
 """Typed pipeline configs from YAML or TOML files.
 
-A config file names the pipeline and sets fields of its dataclass; unknown keys are an
-error that names the key and the file (a typo should not silently fall back to a default).
+A config file names the pipeline and sets fields of its dataclass; unknown keys and values
+the field's type refuses are errors that name the key and the file (a typo should not
+silently fall back to a default).
 Nested tables map onto nested dataclasses, e.g. ``[executor.slurm]``.
 """
 
@@ -58,12 +59,47 @@ def from_dict(cls: type[T], data: dict[str, Any], where: str) -> T:
         target = _dataclass_in(hints[name])
         if target is not None and isinstance(value, dict):
             values[name] = from_dict(target, value, f"{where}.{name}")
+        elif not _fits(value, hints[name]):
+            raise ConfigError(
+                f"{where}: {name}: {value!r} is not a valid {_type_name(hints[name])}"
+            )
         else:
             values[name] = value
     try:
         return cls(**values)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{where}: {error}") from error
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a value read from YAML/TOML can stand for a field of type ``hint``."""
+    origin = typing.get_origin(hint)
+    if hint is Any:
+        return True
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_fits(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint in (str, Path):
+        return isinstance(value, str)
+    if origin in (list, tuple, set, frozenset) or hint in (list, tuple):
+        if not isinstance(value, list | tuple):
+            return False
+        args = [arg for arg in typing.get_args(hint) if arg is not Ellipsis]
+        return not args or all(any(_fits(item, arg) for arg in args) for item in value)
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
+    return True  # a type a file cannot spell more precisely: the dataclass checks it
+
+
+def _type_name(hint: Any) -> str:
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
 
 
 def _dataclass_in(hint: Any) -> type | None:

@@ -39,6 +39,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 
+from pipelines.config_file import ConfigFileOption
 from pipelines.demo_tables import accuracy_summary, shortcut_summary
 
 JUDGE_URL_ENV = "CODEPREF_JUDGE_URL"
@@ -356,6 +357,7 @@ def demo(
     mutants: Annotated[
         bool, typer.Option("--mutants/--no-mutants", help="Add tree-sitter mutants (slower).")
     ] = False,
+    config: ConfigFileOption = None,
 ) -> None:
     """Run the main job on the bundled sample data: execution and commit pairs, a dataset
     with its card, a small RM trained on CPU and its benchmark report."""

@@ -30,6 +30,7 @@ from curation.steps.execution.inject_bugs import BugInjectionConfig, InjectBugs
 from curation.steps.execution.mutate import MutateSolutions, MutationConfig
 from curation.steps.execution.tables import ExecutionTablesWriter, summarize
 from curation.steps.pairs.executions import PairExecutions, PairingConfig, smallest_p_value
+from pipelines.config_file import ConfigFileOption
 from pipelines.options import OverwriteOption, parse_languages
 
 
@@ -208,8 +209,11 @@ def execute(
     endpoint: Annotated[
         str | None, typer.Option("--endpoint", help="OpenAI-compatible LLM endpoint.")
     ] = None,
-    llm_model: Annotated[str | None, typer.Option(help="LLM model name.")] = None,
+    llm_model: Annotated[
+        str | None, typer.Option("--model", help="LLM model name (--llm-bugs).")
+    ] = None,
     overwrite: OverwriteOption = False,
+    config: ConfigFileOption = None,
 ) -> None:
     """Run solutions in the sandbox and write executions, pairs and summary.json.
 

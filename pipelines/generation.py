@@ -48,6 +48,8 @@ from curation.steps.generation.candidates import GenerateCandidates
 from curation.steps.generation.test_inputs import GenerateTests
 from curation.steps.generation.test_quality import GenerationTablesWriter, MeasureTestQuality
 from curation.steps.pairs.executions import PairExecutions, PairingConfig
+from pipelines.config_file import ConfigFileOption
+from pipelines.options import parse_languages
 from sandbox.checkers import CheckerSpecError
 
 ENV_ENDPOINT = "CODEPREF_JUDGE_URL"
@@ -228,10 +230,12 @@ def generate(
         bool, typer.Option("--mutants", help="Measure TNR on mutants of trusted solutions.")
     ] = False,
     languages: Annotated[
-        str | None, typer.Option(help="Only these languages (comma list).")
+        list[str] | None,
+        typer.Option("--languages", help="Only these languages (repeat or comma list)."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N problems.")] = None,
     tasks: Annotated[int, typer.Option(help="datatrove tasks (shards).")] = 1,
+    config: ConfigFileOption = None,
 ) -> None:
     """Sample candidates per problem, run them, and pair them by measured correctness."""
     console = Console(stderr=True)
@@ -249,7 +253,7 @@ def generate(
             top_p=top_p,
             max_tokens=max_tokens,
             seed=seed,
-            languages=languages.split(",") if languages else None,
+            languages=list(parse_languages(languages) or ()) or None,
             limit=limit,
             min_tnr=min_tnr,
             min_tests=min_tests,

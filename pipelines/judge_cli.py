@@ -36,6 +36,7 @@ from curation.judge.pairwise import (
 )
 from curation.judge.protocol import JudgeProtocol, KeepRule
 from curation.schema import JUDGEMENTS, from_rows
+from pipelines.config_file import ConfigFileOption
 
 MAX_SHOWN_BAD_ROWS = 5
 
@@ -106,6 +107,7 @@ def judge(
             "for good; by default only a run in which every request failed.",
         ),
     ] = None,
+    config: ConfigFileOption = None,
 ) -> None:
     """Judge preference pairs with an LLM on an OpenAI-compatible endpoint."""
     console = Console(stderr=True)
@@ -245,10 +247,10 @@ def _backend(
     if engine == "vllm":
         if importlib.util.find_spec("vllm") is None:
             raise ValueError(
-                "--backend vllm needs the optional dependency: pip install 'codepref[vllm]'"
+                "--engine vllm needs the optional dependency: pip install 'codepref[vllm]'"
             )
         return VLLMBackend(VLLMConfig(model=model or "", tensor_parallel_size=tensor_parallel))
-    raise ValueError(f"unknown backend {engine!r}; expected openai or vllm")
+    raise ValueError(f"unknown engine {engine!r}; expected openai or vllm")
 
 
 def _kept_rows(table: pa.Table, valid_rows: list[int], judgements: list[PairJudgement]) -> pa.Table:

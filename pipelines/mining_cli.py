@@ -17,6 +17,7 @@ from curation.mining.licenses import PERMISSIVE_LICENSES
 from curation.mining.remote import FetchConfig
 from curation.privacy.secrets import SecretPolicy
 from curation.run_fingerprint import RunFingerprint, claim_output
+from pipelines.config_file import ConfigFileOption
 from pipelines.options import OverwriteOption, parse_languages
 
 
@@ -74,6 +75,7 @@ def mine(
     slurm_partition: Annotated[str | None, typer.Option(help="Slurm partition.")] = None,
     slurm_time: Annotated[str, typer.Option(help="Slurm time limit per job.")] = "04:00:00",
     overwrite: OverwriteOption = False,
+    config: ConfigFileOption = None,
 ) -> None:
     """Mine single-file commits from git history into deduplicated, aspect-tagged Parquet.
 

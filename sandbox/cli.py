@@ -86,7 +86,9 @@ def run(
         Path | None, typer.Option("--stdin", exists=True, help="Fed to stdin.")
     ] = None,
     tests: Annotated[Path | None, typer.Option("--tests", exists=True, help="JSONL tests.")] = None,
-    backend: Annotated[str, typer.Option("--backend", help="auto, docker or process.")] = "auto",
+    backend: Annotated[
+        str, typer.Option("--sandbox", help="Sandbox backend: auto, docker or process.")
+    ] = "auto",
     time_s: Annotated[float, typer.Option("--time", help="Time limit per test, s.")] = 5.0,
     memory_mb: Annotated[int, typer.Option("--memory", help="Memory limit, MiB.")] = 512,
     as_json: Annotated[bool, typer.Option("--json", help="Print the RunResult as JSON.")] = False,
@@ -138,7 +140,9 @@ def run(
 
 @app.command()
 def check(
-    backend: Annotated[str, typer.Option("--backend", help="auto, docker or process.")] = "auto",
+    backend: Annotated[
+        str, typer.Option("--sandbox", help="Sandbox backend: auto, docker or process.")
+    ] = "auto",
 ) -> None:
     """Check the engine, the images and every language's toolchain; exit 1 on any FAIL."""
     from .backends.process import Isolation, detect_isolation

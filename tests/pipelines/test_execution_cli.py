@@ -192,7 +192,7 @@ def test_llm_bugs_are_injected_executed_and_paired_without_leaking_the_key(
     result = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "execute", str(problems), str(solutions),
          "--out", str(out), "--sandbox", "process", "--repeats", "1", "--llm-bugs",
-         "--endpoint", scripted.url, "--llm-model", "scripted"],
+         "--endpoint", scripted.url, "--model", "scripted"],
         capture_output=True, text=True, timeout=600,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "OPENAI_API_KEY": LLM_KEY},
     )  # fmt: skip

@@ -85,7 +85,7 @@ def test_judge_command_rejects_bad_arguments(tmp_path, monkeypatch):
     endpoint = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--model", "m"])
     assert endpoint.exit_code != 0 and "CODEPREF_JUDGE_URL" in endpoint.output
     engine = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--engine", "tgi"])
-    assert engine.exit_code != 0 and "unknown backend 'tgi'" in engine.output
+    assert engine.exit_code != 0 and "unknown engine 'tgi'" in engine.output
     if importlib.util.find_spec("vllm") is None:
         vllm = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--engine", "vllm"])
         assert vllm.exit_code != 0 and "needs the optional dependency" in vllm.output

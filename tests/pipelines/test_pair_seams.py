@@ -68,7 +68,7 @@ def test_score_and_bench_run_give_the_same_scores(
             str(tmp_path / "pairs.parquet"),
             "--out",
             str(tmp_path / "score" / "scores.parquet"),
-            "--system",
+            "--system-prompt",
             mode,
             "--max-length",
             "256",

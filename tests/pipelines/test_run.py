@@ -55,6 +55,10 @@ def test_toml_config_and_cli_overrides(tmp_path: Path) -> None:
             "executor: tasks must be >= 1",
         ),
         ('pipeline = "benchmark"\nout = "o"\n', "missing 1 required positional argument"),
+        (
+            'pipeline = "benchmark"\ndataset = "d"\nout = "o"\n[executor]\ntasks = "many"\n',
+            "executor: tasks: 'many' is not a valid int",
+        ),
     ],
 )
 def test_config_errors_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:

@@ -28,7 +28,7 @@ def test_run_with_tests_file(adder, tmp_path):
         + "\n"
     )
     result = runner.invoke(
-        app, ["sandbox", "run", str(adder), "--tests", str(tests), "--backend", "process"]
+        app, ["sandbox", "run", str(adder), "--tests", str(tests), "--sandbox", "process"]
     )
     assert result.exit_code == 0, result.output
     assert "sandbox backend: process" in result.output
@@ -40,7 +40,7 @@ def test_run_with_stdin_and_json_output(adder, tmp_path):
     stdin.write_text("20 22\n")
     result = runner.invoke(
         app,
-        ["sandbox", "run", str(adder), "--stdin", str(stdin), "--backend", "process", "--json"],
+        ["sandbox", "run", str(adder), "--stdin", str(stdin), "--sandbox", "process", "--json"],
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output[result.output.index("{") :])
@@ -52,7 +52,7 @@ def test_run_fails_on_a_wrong_answer_and_names_a_bad_test_line(adder, tmp_path):
     tests = tmp_path / "tests.jsonl"
     tests.write_text(json.dumps({"stdin": "1 1\n", "expected_stdout": "3\n"}) + "\n")
     wrong = runner.invoke(
-        app, ["sandbox", "run", str(adder), "--tests", str(tests), "--backend", "process"]
+        app, ["sandbox", "run", str(adder), "--tests", str(tests), "--sandbox", "process"]
     )
     assert wrong.exit_code == 1
     assert "WRONG_ANSWER" in wrong.output
@@ -65,10 +65,10 @@ def test_run_fails_on_a_wrong_answer_and_names_a_bad_test_line(adder, tmp_path):
 def test_run_needs_a_language_it_can_tell(tmp_path):
     source = tmp_path / "program.txt"
     source.write_text("print(1)\n")
-    result = runner.invoke(app, ["sandbox", "run", str(source), "--backend", "process"])
+    result = runner.invoke(app, ["sandbox", "run", str(source), "--sandbox", "process"])
     assert result.exit_code != 0
     explicit = runner.invoke(
-        app, ["sandbox", "run", str(source), "--lang", "py", "--backend", "process"]
+        app, ["sandbox", "run", str(source), "--lang", "py", "--sandbox", "process"]
     )
     assert explicit.exit_code == 0, explicit.output
 
@@ -82,7 +82,7 @@ def test_images_lists_every_language(docker_client, host_image):
 
 @pytest.mark.slow
 def test_check_reports_every_toolchain(docker_client, host_image):
-    result = runner.invoke(app, ["sandbox", "check", "--backend", "docker"])
+    result = runner.invoke(app, ["sandbox", "check", "--sandbox", "docker"])
     assert "docker engine" in result.output
     assert "supervisor binary" in result.output
     for language in ("C ", "Cpp", "Java", "Go", "Ruby"):
@@ -108,7 +108,7 @@ def test_run_refuses_without_namespaces_unless_the_risk_is_named(adder, tmp_path
     monkeypatch.setattr(process, "detect_isolation", lambda: process.Isolation.NONE)
     stdin = tmp_path / "in.txt"
     stdin.write_text("1 2\n")
-    argv = ["sandbox", "run", str(adder), "--stdin", str(stdin), "--backend", "process"]
+    argv = ["sandbox", "run", str(adder), "--stdin", str(stdin), "--sandbox", "process"]
     refused = runner.invoke(app, argv)
     assert refused.exit_code == 2
     assert "REFUSED" in refused.output and "--unsafe-no-isolation" in refused.output
@@ -121,7 +121,7 @@ def test_run_refuses_without_namespaces_unless_the_risk_is_named(adder, tmp_path
 BAD_RUNS = [
     ("non-utf-8 source", b'print("\xff")\n', [], "not UTF-8 text"),
     ("unknown language", b"print(1)\n", ["--lang", "Fortran"], "unknown language 'Fortran'"),
-    ("unknown backend", b"print(1)\n", ["--backend", "bogus"], "unknown sandbox backend 'bogus'"),
+    ("unknown backend", b"print(1)\n", ["--sandbox", "bogus"], "unknown sandbox backend 'bogus'"),
     ("negative time", b"print(1)\n", ["--time", "-1"], "limit time_s must be a positive number"),
     ("zero memory", b"print(1)\n", ["--memory", "0"], "limit memory_mb must be a positive number"),
 ]

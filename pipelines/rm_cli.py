@@ -1,4 +1,4 @@
-"""``codepref train`` and ``codepref score``."""
+"""``codepref train`` and ``codepref score``: the CLI of `rm`, in the one CLI layer."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.config_file import config_file_option, file_fields
+
 console = Console()
 
 
@@ -19,7 +21,14 @@ def _is_local(spec: str) -> bool:
     return bool(Path(spec).suffix) or spec.startswith((".", "/", "~")) or "*" in spec
 
 
+def _train_config() -> type:
+    from rm.reward_config import TrainConfig  # torch loads only when train runs
+
+    return TrainConfig
+
+
 def train_command(
+    ctx: typer.Context,
     pairs: Annotated[
         list[str] | None, typer.Option("--pairs", help="Pairs Parquet: paths, dirs, globs.")
     ] = None,
@@ -27,9 +36,6 @@ def train_command(
         str | None, typer.Option("--model", help="Base model or checkpoint (name or path).")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output directory.")] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="YAML/JSON TrainConfig file.")
-    ] = None,
     eval_pairs: Annotated[
         str | None, typer.Option("--eval-pairs", help="Held-out pairs file.")
     ] = None,
@@ -45,6 +51,7 @@ def train_command(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the latest checkpoint.")
     ] = False,
+    config: Annotated[Path | None, config_file_option(_train_config)] = None,
 ) -> None:
     """Train a Bradley-Terry reward model on pairs shards (launch with `accelerate launch`
     or `torchrun` for several processes)."""
@@ -71,10 +78,10 @@ def train_command(
         "seed": seed,
         "resume": resume or None,
     }
-    if config is not None:
-        cfg = TrainConfig.from_file(config, **overrides)
-    else:
-        cfg = TrainConfig.from_dict({k: v for k, v in overrides.items() if v is not None})
+    # The file's TrainConfig fields without a flag, then every option (the file's values
+    # for those the command line does not give, see pipelines/config_file.py).
+    given = {k: v for k, v in overrides.items() if v is not None}
+    cfg = TrainConfig.from_dict({**file_fields(ctx), **given}, origin=str(config or "options"))
     if not cfg.model or not cfg.pairs:
         raise typer.BadParameter("--model and --pairs are required (or set them in --config)")
     result = train(cfg)
@@ -97,7 +104,9 @@ def score_command(
     max_length: Annotated[int, typer.Option("--max-length")] = 4096,
     system: Annotated[
         str,
-        typer.Option("--system", help="System prompt: none, aspect, all, or given (pair column)."),
+        typer.Option(
+            "--system-prompt", help="System prompt: none, aspect, all, or given (pair column)."
+        ),
     ] = "aspect",
     device: Annotated[str | None, typer.Option("--device")] = None,
 ) -> None:
