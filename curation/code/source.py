@@ -98,8 +98,10 @@ def parse_source(
     ``previous``, a parse of another version of the same file (the old side of a commit),
     makes the parse incremental: tree-sitter is told which byte range changed and reuses
     every subtree outside it, which made the new side of real commits about 3x cheaper
-    to parse. The tree is the one a fresh parse gives (checked on every candidate of
-    four real histories: same nodes, same errors)."""
+    to parse. ``has_error`` is always the fresh parse's, and so is the tree of a source
+    that parses: on all 6,416 candidates of four real histories (C, Go, Python, Ruby) one
+    tree differed, inside the ERROR node of a file that fails either way (tree-sitter's
+    error recovery may take another path when it resumes from reused subtrees)."""
     lang = get_language(language)
     data = to_bytes(source, max_bytes)
     parser = lang.parser()
