@@ -72,19 +72,30 @@ def _token_kinds(language_name: str) -> _TokenKinds:
 
 
 def _atoms(tree: Tree, kinds: _TokenKinds) -> Iterator[Node]:
-    """Leaves in source order, with literals as single atoms and comments skipped."""
+    """Leaves in source order, with literals as single atoms and comments skipped.
+
+    The walk is the hot loop of near-dedup (every node of every mined file): the cursor's
+    methods are bound once, and a node the cursor cannot descend into is a leaf without
+    asking for its children."""
     cursor = tree.walk()
+    first_child, next_sibling, parent = (
+        cursor.goto_first_child,
+        cursor.goto_next_sibling,
+        cursor.goto_parent,
+    )
+    literals, comments = kinds.literals, kinds.comments
     while True:
         node = cursor.node
         kind = node.kind_id
-        descend = kind not in kinds.literals and kind not in kinds.comments
-        if descend and cursor.goto_first_child():
+        if kind in comments:
+            pass
+        elif kind in literals or not first_child():
+            if node.end_byte > node.start_byte:
+                yield node
+        else:
             continue
-        is_atom = not descend or node.child_count == 0
-        if is_atom and kind not in kinds.comments and node.end_byte > node.start_byte:
-            yield node
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
+        while not next_sibling():
+            if not parent():
                 return
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from curation.code.source import changed_span
 from curation.mining.licenses import PERMISSIVE_LICENSES
 
 # Messages that say nothing about what changed (compared lowercased, trailing dots removed).
@@ -156,10 +157,33 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
+def _is_continuation(data: bytes, offset: int) -> bool:
+    return offset < len(data) and data[offset] & 0xC0 == 0x80
+
+
+def is_whitespace_only_change(old: bytes, new: bytes) -> bool:
+    """Whether two UTF-8 versions differ only in whitespace (``str.split``'s, Unicode
+    included).
+
+    Only the span that changed is compared (the common prefix and suffix are the same
+    on both sides, whitespace and all), widened to whole characters; squashing both
+    whole files took half the time of the contents rules on a real history."""
+    start, old_end, new_end = changed_span(old, new)
+    while start and (_is_continuation(old, start) or _is_continuation(new, start)):
+        start -= 1
+    while _is_continuation(old, old_end):  # the suffixes are equal: new moves along
+        old_end += 1
+        new_end += 1
+    changed = (data[start:end].decode("utf-8", "surrogatepass") for data, end in
+               ((old, old_end), (new, new_end)))  # fmt: skip
+    return _squash(next(changed)) == _squash(next(changed))
+
+
 def contents_reason(path: str, old: str, new: str, config: FilterConfig) -> str | None:
     """Size caps, minified or generated files, and changes that change nothing."""
-    for text in (old, new):
-        if len(text.encode("utf-8", "surrogatepass")) > config.max_file_bytes:
+    encoded = [text.encode("utf-8", "surrogatepass") for text in (old, new)]
+    for text, data in zip((old, new), encoded, strict=True):
+        if len(data) > config.max_file_bytes:
             return "file_too_large"
         if text.count("\n") + 1 > config.max_file_lines:
             return "too_many_lines"
@@ -171,7 +195,7 @@ def contents_reason(path: str, old: str, new: str, config: FilterConfig) -> str 
         return "minified_file"
     if old == new:
         return "identical_contents"
-    if _squash(old) == _squash(new):
+    if is_whitespace_only_change(*encoded):
         return "whitespace_only_change"
     return None
 

@@ -42,13 +42,18 @@ def reaches_depth(node: Node, depth: int) -> bool:
 
 
 def parse_reason(
-    side: str, source: str, language: str, config: FilterConfig
+    side: str,
+    source: str,
+    language: str,
+    config: FilterConfig,
+    previous: ParsedSource | None = None,
 ) -> tuple[ParsedSource | None, str | None]:
     """(parse, None) when ``source`` parses without errors to an AST of depth >= N, else
     (None, reason). ``has_error`` on the root is exactly ``not analyze(...).parses`` (it
-    covers ERROR and MISSING nodes), so one parse and no full analysis suffice."""
+    covers ERROR and MISSING nodes), so one parse and no full analysis suffice.
+    ``previous``, the parse of the commit's other side, makes the parse incremental."""
     try:
-        parsed = parse_source(source, language, config.max_file_bytes)
+        parsed = parse_source(source, language, config.max_file_bytes, previous)
     except SourceTooLargeError:
         return None, "file_too_large"
     root = parsed.tree.root_node
@@ -116,13 +121,14 @@ class CommitFilter(PipelineStep):
 
 def syntax_reason(doc: Document, config: FilterConfig, parse=parse_reason) -> str | None:
     """Rule 5 of :class:`CommitFilter`: both sides parse, deep enough; on success the parse
-    of the new side is left under :data:`PARSED_NEW`. ``parse`` is :func:`parse_reason` or
-    a cache in front of it."""
+    of the new side is left under :data:`PARSED_NEW`. The new side is parsed as an edit
+    of the old one (incrementally). ``parse`` is :func:`parse_reason` or a cache in front
+    of it."""
     meta, language = doc.metadata, doc.metadata.get("language")
-    _, reason = parse("old", meta["old_contents"], language, config)
+    old, reason = parse("old", meta["old_contents"], language, config)
     if reason is not None:
         return reason
-    parsed, reason = parse("new", doc.text, language, config)
+    parsed, reason = parse("new", doc.text, language, config, old)
     if parsed is not None:
         meta[PARSED_NEW] = parsed
     return reason

@@ -17,8 +17,9 @@ from curation.code import ParsedSource
 from curation.mining.filters import FilterConfig
 
 Outcome = tuple[ParsedSource | None, str | None]
-# parse_reason of curation/steps/mining_filters.py: (side, source, language, config) -> outcome
-ParseRule = Callable[[str, str, str, FilterConfig], Outcome]
+# parse_reason of curation/steps/mining/filters.py:
+# (side, source, language, config, parse of the other side) -> outcome
+ParseRule = Callable[[str, str, str, FilterConfig, ParsedSource | None], Outcome]
 _SIDE = "{side}"
 
 
@@ -36,11 +37,18 @@ class ParseCache:
         # a step is pickled into every worker: ship it empty (trees cannot be pickled)
         return {**self.__dict__, "_entries": OrderedDict(), "_bytes": 0, "hits": 0}
 
-    def parse_reason(self, side: str, source: str, language: str, config: FilterConfig) -> Outcome:
+    def parse_reason(
+        self,
+        side: str,
+        source: str,
+        language: str,
+        config: FilterConfig,
+        previous: ParsedSource | None = None,
+    ) -> Outcome:
         key = (language, source)
         outcome = self._entries.get(key)
         if outcome is None:
-            outcome = self.rule(_SIDE, source, language, config)
+            outcome = self.rule(_SIDE, source, language, config, previous)
             self._entries[key] = outcome
             self._bytes += len(source)
             while self._bytes > self.max_bytes and len(self._entries) > 1:

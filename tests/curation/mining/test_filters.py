@@ -9,6 +9,7 @@ from curation.mining.filters import (
     contents_reason,
     decode_source,
     is_generated,
+    is_whitespace_only_change,
     language_reason,
     license_reason,
     message_reason,
@@ -69,6 +70,30 @@ def test_license() -> None:
 )
 def test_contents(path: str, old: str, new: str, reason: str | None) -> None:
     assert contents_reason(path, old, new, CONFIG) == reason
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("a = 1\n", "a  =  1\n\n"),
+        ("a = 1\n", "a = 2\n"),
+        ("x\u00a0y", "x y"),  # a no-break space is whitespace to str.split
+        ("x\u00a0y", "xy"),
+        ("café", "cafè"),  # the change is inside a character's bytes
+        ("é é", "é\té"),
+        ("日本 語", "日本語"),
+        ("日本語", "日本話"),
+        ("a\u2028b", "a\nb"),
+        ("", "  \n"),
+        ("ab", "a b c"),
+        ("\ud800 x", "\ud800x"),  # a lone surrogate, as git contents may decode to
+    ],
+)
+def test_whitespace_only_change_is_squashing_both_files(old: str, new: str) -> None:
+    encoded = [text.encode("utf-8", "surrogatepass") for text in (old, new)]
+    squashed = ["".join(text.split()) for text in (old, new)]
+    assert is_whitespace_only_change(*encoded) == (squashed[0] == squashed[1])
+    assert is_whitespace_only_change(*reversed(encoded)) == (squashed[0] == squashed[1])
 
 
 def test_decode() -> None:
