@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import statistics
 import sys
@@ -83,18 +82,19 @@ def pipeline_run(
 
 
 def emitted_pairs(folder: Path) -> set[tuple[str, str, str]]:
-    """(aspect, chosen, rejected) of every pair written, the code by its digest."""
-    import pyarrow.parquet as pq
+    """(aspect, chosen, rejected) of every pair written, each side by its solution id."""
+    import json
 
-    def digest(code: str) -> str:
-        return hashlib.sha256(code.encode()).hexdigest()[:16]
+    import pyarrow.parquet as pq
 
     found = set()
     for path in sorted(folder.rglob("*.parquet")):
         if "pairs" not in path.parts:
             continue
-        table = pq.read_table(path, columns=["aspect", "chosen", "rejected"]).to_pylist()
-        found |= {(r["aspect"], digest(r["chosen"]), digest(r["rejected"])) for r in table}
+        for row in pq.read_table(path, columns=["aspect", "evidence"]).to_pylist():
+            evidence = json.loads(row["evidence"])
+            sides = (evidence["chosen"]["solution_id"], evidence["rejected"]["solution_id"])
+            found.add((row["aspect"], *sides))
     return found
 
 
@@ -117,6 +117,7 @@ def retest(repeats: int) -> dict:
             "union": len(union),
             "common": len(common),
             "agreement": len(common) / len(union) if union else 1.0,
+            "unstable": sorted(union - common),
         }
     return result
 
@@ -173,6 +174,9 @@ def print_retest(measured: dict) -> bool:
             f"{100 * row['agreement']:.1f}%",
         )
     console.print(table)
+    for name in ("correctness", "efficiency"):
+        for aspect, chosen, rejected in measured[name]["unstable"]:
+            console.print(f"not in every run: {aspect} {chosen} > {rejected}")
     correct = measured["correctness"]["agreement"] == 1.0
     stable = measured["efficiency"]["agreement"] >= RETEST_AGREEMENT
     console.print(
