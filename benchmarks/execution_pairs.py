@@ -47,6 +47,7 @@ def pipeline_run(
 ) -> dict:
     from curation.steps.execution.execute import ExecutionConfig
     from curation.steps.execution.mutate import MutationConfig
+    from curation.steps.execution.tables import pair_labels
     from curation.steps.pairs.executions import PairingConfig
     from pipelines.execution_cli import load_inputs, run_execution_pipeline
 
@@ -65,7 +66,7 @@ def pipeline_run(
             MutationConfig(max_mutants=4) if mutants else None,
         )
         seconds = time.perf_counter() - start
-        labels = emitted_pairs(Path(folder)) if keep_pairs else set()
+        labels = pair_labels(folder) if keep_pairs else set()
     # First runs, plus the repeats of passing solutions.
     runs = summary["solutions"] + (repeats - 1) * summary["executions_by_status"].get("OK", 0)
     return {
@@ -79,23 +80,6 @@ def pipeline_run(
         "pairs_per_minute": 60 * summary["pairs"] / seconds,
         "labels": labels,
     }
-
-
-def emitted_pairs(folder: Path) -> set[tuple[str, str, str]]:
-    """(aspect, chosen, rejected) of every pair written, each side by its solution id."""
-    import json
-
-    import pyarrow.parquet as pq
-
-    found = set()
-    for path in sorted(folder.rglob("*.parquet")):
-        if "pairs" not in path.parts:
-            continue
-        for row in pq.read_table(path, columns=["aspect", "evidence"]).to_pylist():
-            evidence = json.loads(row["evidence"])
-            sides = (evidence["chosen"]["solution_id"], evidence["rejected"]["solution_id"])
-            found.add((row["aspect"], *sides))
-    return found
 
 
 def retest(repeats: int) -> dict:

@@ -12,8 +12,11 @@ from typer.testing import CliRunner
 
 from curation import schema
 from curation.mutation import OPERATORS
-from curation.steps.execution.tables import read_table
+from curation.steps.execution.execute import ExecutionConfig
+from curation.steps.execution.tables import pair_labels, read_table
+from curation.steps.pairs.executions import PairingConfig
 from pipelines.cli import app
+from pipelines.execution_cli import load_inputs, run_execution_pipeline
 from tests.fixtures.humaneval_x import FLAKY, KNOWN_WRONG, LANGUAGES
 
 runner = CliRunner()
@@ -344,3 +347,26 @@ def test_out_with_foreign_files_is_refused(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "holds no codepref run" in result.output
     assert (out / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.slow
+def test_execution_labels_repeat_on_the_samples(tmp_path: Path) -> None:
+    """Test-retest on the garbage-collected samples (benchmarks/execution_pairs.py runs all
+    40 problems three times): two runs, 1 and 2 workers, emit the same correctness pairs,
+    and no efficiency pair of one run is contradicted (reversed) by the other."""
+    problems, solutions = load_inputs(None, None, None, True, ("Python", "JavaScript"))
+    runs = []
+    for workers in (1, 2):
+        out = tmp_path / f"workers-{workers}"
+        config = ExecutionConfig(backend="process", workers=workers, repeats=5, progress=False)
+        run_execution_pipeline(problems, solutions, out, config, PairingConfig(), None)
+        runs.append(pair_labels(out))
+    correctness = [{p for p in run if p[0] == "Functional_Correctness"} for run in runs]
+    # fast, slow and memory beat wrong, in each of the 10 problems.
+    assert len(correctness[0]) == 30 and correctness[0] == correctness[1]
+    first, second = ({p for p in run if p[0] != "Functional_Correctness"} for run in runs)
+    assert {(a, r, c) for a, c, r in first} & second == set()
+    # The clear-cut ones (a quadratic loop, a 4M-entry table) are in both runs.
+    for aspect, slower in (("Runtime_Efficiency", "slow"), ("Memory_Efficiency", "memory")):
+        for problem in problems:
+            assert (aspect, f"{problem.id}/fast", f"{problem.id}/{slower}") in first & second
