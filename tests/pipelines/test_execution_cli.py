@@ -121,8 +121,9 @@ def test_humaneval_x_yields_correctness_pairs_for_150_problems(
             "process",
             "--repeats",
             "1",
-            "--max-mutants",
-            "4",
+            # 4 keeps the suite's Python run short; the others take the default (6), as
+            # the figures in the README were measured.
+            *(["--max-mutants", "4"] if language == "Python" else []),
         ],
     )
     assert result.exit_code == 0, result.output
