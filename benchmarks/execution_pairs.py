@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import statistics
 import sys
@@ -48,6 +47,7 @@ def pipeline_run(
 ) -> dict:
     from curation.steps.execution.execute import ExecutionConfig
     from curation.steps.execution.mutate import MutationConfig
+    from curation.steps.execution.tables import pair_labels
     from curation.steps.pairs.executions import PairingConfig
     from pipelines.execution_cli import load_inputs, run_execution_pipeline
 
@@ -66,7 +66,7 @@ def pipeline_run(
             MutationConfig(max_mutants=4) if mutants else None,
         )
         seconds = time.perf_counter() - start
-        labels = emitted_pairs(Path(folder)) if keep_pairs else set()
+        labels = pair_labels(folder) if keep_pairs else set()
     # First runs, plus the repeats of passing solutions.
     runs = summary["solutions"] + (repeats - 1) * summary["executions_by_status"].get("OK", 0)
     return {
@@ -80,22 +80,6 @@ def pipeline_run(
         "pairs_per_minute": 60 * summary["pairs"] / seconds,
         "labels": labels,
     }
-
-
-def emitted_pairs(folder: Path) -> set[tuple[str, str, str]]:
-    """(aspect, chosen, rejected) of every pair written, the code by its digest."""
-    import pyarrow.parquet as pq
-
-    def digest(code: str) -> str:
-        return hashlib.sha256(code.encode()).hexdigest()[:16]
-
-    found = set()
-    for path in sorted(folder.rglob("*.parquet")):
-        if "pairs" not in path.parts:
-            continue
-        table = pq.read_table(path, columns=["aspect", "chosen", "rejected"]).to_pylist()
-        found |= {(r["aspect"], digest(r["chosen"]), digest(r["rejected"])) for r in table}
-    return found
 
 
 def retest(repeats: int) -> dict:
@@ -117,6 +101,7 @@ def retest(repeats: int) -> dict:
             "union": len(union),
             "common": len(common),
             "agreement": len(common) / len(union) if union else 1.0,
+            "unstable": sorted(union - common),
         }
     return result
 
@@ -173,6 +158,9 @@ def print_retest(measured: dict) -> bool:
             f"{100 * row['agreement']:.1f}%",
         )
     console.print(table)
+    for name in ("correctness", "efficiency"):
+        for aspect, chosen, rejected in measured[name]["unstable"]:
+            console.print(f"not in every run: {aspect} {chosen} > {rejected}")
     correct = measured["correctness"]["agreement"] == 1.0
     stable = measured["efficiency"]["agreement"] >= RETEST_AGREEMENT
     console.print(

@@ -3,16 +3,23 @@ loopback OpenAI-compatible server of the judge tests for every other LLM-using t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 # Shared fixtures: the loopback OpenAI-compatible judge server (judge library, step and CLI
-# tests) and the tiny and bundled models (rm, bench and the pair renderer).
-pytest_plugins = ["tests.fixtures.judge_server", "tests.fixtures.models", "tests.fixtures.crb"]
+# tests), the tiny and bundled models (rm, bench and the pair renderer), and the HumanEval-X
+# files of the five languages (sandbox conformance, execution pairs).
+pytest_plugins = [
+    "tests.fixtures.judge_server",
+    "tests.fixtures.models",
+    "tests.fixtures.crb",
+    "tests.fixtures.humaneval_x",
+]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("CODEPREF_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +29,8 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """``../shared/data`` beside the checkout; tests that need it skip when it is absent."""
+    """``../shared/data`` beside the checkout, or ``$CODEPREF_SHARED_DATA`` (a worktree elsewhere);
+    tests that need it skip when it is absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"reference data not found at {SHARED_DATA} (see DESIGN.md)")
     return SHARED_DATA

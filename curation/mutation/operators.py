@@ -21,6 +21,7 @@ OPERATORS: tuple[str, ...] = (
     "negate_condition",
     "swap_operands",
     "drop_statement",
+    "replace_arithmetic",
 )
 """Operator names, in the round-robin order in which mutants are drawn."""
 
@@ -38,6 +39,9 @@ _FLIPPED = {
     "is": "is not",
     "is not": "is",
 }
+# Arithmetic operator replacement (PIT's math mutator): a one-line function such as
+# ``return x + y`` or ``return n * n`` has no comparison, condition or literal to mutate.
+_ARITHMETIC = {"+": "-", "-": "+", "*": "/", "/": "*", "%": "*", "**": "*", "//": "*"}
 # Operators whose operands do not commute: swapping them changes the meaning.
 _NON_COMMUTATIVE = frozenset({"-", "/", "//", "%", "<", ">", "<=", ">=", "<<", ">>", "**"})
 _INTEGER = re.compile(r"^(\d+)([uUlL]*)$")
@@ -224,6 +228,19 @@ def swap_operands(node: Node, grammar: MutationGrammar) -> Iterator[Site]:
             )
 
 
+def replace_arithmetic(node: Node, grammar: MutationGrammar) -> Iterator[Site]:
+    """``+`` <-> ``-``, ``*`` <-> ``/``, ``%`` -> ``*``: the wrong arithmetic operator.
+
+    On strings ``+`` becomes ``-``: a compile error in typed languages (never paired), a
+    failing run in Python and JavaScript.
+    """
+    if node.type in grammar.binary and (parts := _binary_parts(node)) is not None:
+        token = parts[1]
+        replaced = _ARITHMETIC.get(token.type)
+        if replaced is not None:
+            yield Site("replace_arithmetic", token.start_byte, token.end_byte, replaced)
+
+
 def drop_statement(node: Node, grammar: MutationGrammar) -> Iterator[Site]:
     """An expression statement replaced by the language's empty statement."""
     if node.type not in grammar.statements:
@@ -244,4 +261,5 @@ OPERATOR_FUNCTIONS: dict[str, Callable[[Node, MutationGrammar], Iterator[Site]]]
     "negate_condition": negate_condition,
     "swap_operands": swap_operands,
     "drop_statement": drop_statement,
+    "replace_arithmetic": replace_arithmetic,
 }

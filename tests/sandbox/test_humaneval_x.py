@@ -22,24 +22,13 @@ import pytest
 from curation.readers.humaneval_x import humaneval_x_records, solution_code
 from curation.readers.tables import iter_rows
 from sandbox import Job, Limits, Status
+from tests.fixtures.humaneval_x import FLAKY, KNOWN_WRONG, LANGUAGES
 
-SHARED = {"Python": "python", "Cpp": "cpp", "Java": "java"}
-EXTERNAL = {"JavaScript": "js", "Go": "go"}
 FULL = os.environ.get("CODEPREF_FULL_CONFORMANCE") == "1"
 STRIDE = {"Python": 1, "JavaScript": 1, "Cpp": 8, "Java": 8, "Go": 8}
 FIXTURE_ROWS = Path(__file__).with_name("humaneval_x_js_go.jsonl")
 _JAVA_RETURN_TYPE = re.compile(r"([\w<>\[\], ]+?)\s+\w+\s*\([^)]*\)\s*(?:throws [\w., ]+)?\{\s*$")
 _JAVA_DEFAULTS = {"int": "0", "long": "0", "double": "0", "float": "0", "boolean": "false"}
-# Canonical solutions of the public files that are wrong themselves: each must still fail
-# (so the list cannot go stale), every other one must pass.
-KNOWN_WRONG = {
-    "JavaScript/112": "returns (z, false): the comma operator gives false, not a pair",
-    "JavaScript/155": "evenOddCount(0) is [0, 0]; the test expects [1, 0]",
-}
-# Canonical solutions whose verdict depends on chance: excluded from both checks.
-FLAKY = {
-    "Go/95": "returns early on the second key, so map iteration order decides the answer",
-}
 _GO_SIGNATURE = re.compile(r"^func\s+\w+\s*\((?:[^()]|\([^()]*\))*\)\s*(.*?)\s*\{\s*$", re.M)
 _GO_NUMBERS = re.compile(r"^(u?int\d*|float\d+|byte|rune|uintptr|complex\d+)$")
 
@@ -143,27 +132,11 @@ def test_own_javascript_and_go_rows_pass_and_their_wrong_bodies_fail(sandbox):
     assert "--- FAIL: TestRunningMax" in go[1].stdout_tail
 
 
-def _external(name: str) -> Path:
-    directory = os.environ.get("CODEPREF_HUMANEVAL_X_DIR")
-    if not directory:
-        pytest.skip("CODEPREF_HUMANEVAL_X_DIR is not set (CodeGeeX's JavaScript/Go files)")
-    for candidate in (f"humaneval_{name}.jsonl.gz", f"{name}.jsonl.gz"):
-        if (Path(directory) / candidate).exists():
-            return Path(directory) / candidate
-    pytest.skip(f"no humaneval_{name}.jsonl.gz in CODEPREF_HUMANEVAL_X_DIR={directory}")
-
-
-@pytest.fixture(scope="module", params=[*SHARED, *EXTERNAL])
-def rows(request):
-    language = request.param
-    if language in SHARED:
-        shared_data = request.getfixturevalue("shared_data")
-        path = shared_data / "humaneval-x" / f"{SHARED[language]}.jsonl.gz"
-    else:
-        path = _external(EXTERNAL[language])
-    loaded = list(iter_rows(path))
+@pytest.fixture(scope="module", params=LANGUAGES)
+def rows(request, humaneval_x_file):
+    loaded = list(iter_rows(humaneval_x_file(request.param)))
     assert len(loaded) == 164
-    return loaded[:: 1 if FULL else STRIDE[language]]
+    return loaded[:: 1 if FULL else STRIDE[request.param]]
 
 
 @pytest.mark.slow

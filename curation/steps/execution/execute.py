@@ -70,7 +70,7 @@ def execute_solutions(
 
     Three rounds of ``run_many`` keep both workers busy across problems: non-mutant
     solutions first (they set the mutants' time limits), then mutants, then the repeats
-    of everything that passed.
+    of everything that passed, interleaved.
     """
     runs: dict[str, list[RunResult]] = defaultdict(list)
     owners: dict[str, Problem] = {}
@@ -105,11 +105,16 @@ def execute_solutions(
         s.id: _limits_for(p, s, config, reference_s.get(p.id)) for p, s in originals + mutants
     }
     run_round([(p, s, limits_used[s.id]) for p, s in mutants])
+    # Repeats go round by round (every passing solution once, then again), not solution
+    # by solution: a solution's repeats then span the whole round, as its rivals' do, so
+    # load that comes and goes shows as spread on both sides instead of as an effect
+    # (back to back, a memory-heavy solution measured in a busy minute looked 2x slower
+    # than in the next run).
     repeats = [
         (p, s, limits_used[s.id])
+        for _ in range(config.repeats - 1)
         for p, s in originals + mutants
         if runs[s.id][0].passed
-        for _ in range(config.repeats - 1)
     ]
     run_round(repeats)
     return {

@@ -74,6 +74,18 @@ def read_table(output_dir: str | Path, name: str) -> pa.Table:
     return pa.concat_tables([pq.read_table(shard) for shard in shards])
 
 
+def pair_labels(output_dir: str | Path) -> set[tuple[str, str, str]]:
+    """``(aspect, chosen solution id, rejected solution id)`` of every pair written: what a
+    rerun must reproduce (test-retest), whatever the pair ids and evidence values."""
+    found = set()
+    for row in read_table(output_dir, "pairs").select(["aspect", "evidence"]).to_pylist():
+        evidence = json.loads(row["evidence"])
+        found.add(
+            (row["aspect"], evidence["chosen"]["solution_id"], evidence["rejected"]["solution_id"])
+        )
+    return found
+
+
 def mutant_rows(
     solutions: list[dict[str, Any]],
     executions: list[dict[str, Any]],

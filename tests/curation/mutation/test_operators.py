@@ -39,6 +39,7 @@ def test_every_operator_mutates_every_language(language: str) -> None:
     assert ("<", "<=") in by_operator["flip_comparison"]
     assert ("3", "4") in by_operator["off_by_one"] and ("3", "2") in by_operator["off_by_one"]
     assert ("n - 1", "1 - n") in by_operator["swap_operands"]
+    assert by_operator["replace_arithmetic"] == {("-", "+")}
     negated = {replacement for _, replacement in by_operator["negate_condition"]}
     assert negated == {"not (n < 3)" if language == "Python" else "!(n < 3)"}
     dropped = {original for original, _ in by_operator["drop_statement"]}
@@ -61,20 +62,35 @@ def test_python_membership_and_conditional_expressions() -> None:
     assert ("negate_condition", "not (t)") in pairs
 
 
+@pytest.mark.parametrize(
+    ("language", "code", "expected"),
+    [
+        ("Cpp", "int f(int x, int y) {\n    return x+y;\n}\n", "return x-y;"),
+        ("Java", "class A {\n    int f(int n) {\n        return n * n;\n    }\n}\n", "n / n"),
+        ("Python", "def f(a, b):\n    return a // b\n", "a * b"),
+        ("Go", "package main\n\nfunc f(a int) int {\n\treturn a % 7\n}\n", "a * 7"),
+    ],
+)
+def test_one_line_arithmetic_gets_a_mutant(language: str, code: str, expected: str) -> None:
+    """``return x + y`` has no comparison, condition or statement to drop (CPP/53)."""
+    mutants = generate_mutants(code, language, ["replace_arithmetic"])
+    assert [expected in m.code for m in mutants] == [True]
+
+
 def test_start_byte_protects_the_prompt() -> None:
     prompt = "def f(n):\n    assert n >= 0\n"
     body = "    return n - 1\n"
     mutants = generate_mutants(prompt + body, "Python", start_byte=len(prompt.encode()))
     assert mutants
     assert all(m.code.startswith(prompt) for m in mutants)
-    assert {m.operator for m in mutants} <= {"off_by_one", "swap_operands"}
+    assert {m.operator for m in mutants} <= {"off_by_one", "swap_operands", "replace_arithmetic"}
 
 
 def test_limit_interleaves_operators_and_is_deterministic() -> None:
     code = SNIPPETS["Java"]
-    first = generate_mutants(code, "Java", limit=5)
+    first = generate_mutants(code, "Java", limit=len(OPERATORS))
     assert [m.operator for m in first] == list(OPERATORS)
-    assert first == generate_mutants(code, "Java", limit=5)
+    assert first == generate_mutants(code, "Java", limit=len(OPERATORS))
 
 
 def test_duplicates_are_dropped() -> None:

@@ -83,6 +83,31 @@ def test_efficiency_test_rejects_overlapping_repeats_even_with_a_high_median_rat
     assert not result.significant
 
 
+def test_every_repeat_must_clear_the_threshold() -> None:
+    # Medians 2.5x apart and U significant at 0.05 (p = 2/252), but the slowest cheap
+    # repeat and the fastest costly one are 1.9x apart: under a passing load the label
+    # flipped between reruns, so by default it is not emitted.
+    cheap, costly = [1.0, 1.0, 1.0, 1.0, 1.1], [2.09, 2.5, 2.5, 2.6, 2.7]
+    lenient = efficiency_test("cpu_s", cheap, costly, 2.0, 0.05)
+    assert lenient is not None and lenient.significant
+    assert lenient.p_value == pytest.approx(2 / 252)
+    strict = efficiency_test("cpu_s", cheap, costly, 2.0, 0.05, every_repeat=True)
+    assert strict is not None and not strict.significant
+    assert strict.min_ratio == pytest.approx(2.09 / 1.1)
+    solutions = [solution("fast"), solution("slow")]
+    records = [record("fast", cpu=tuple(cheap)), record("slow", cpu=tuple(costly))]
+    runtime = [
+        r for r in pair_problem(PROBLEM, solutions, records, PairingConfig()) if r["aspect"] == RE
+    ]
+    assert runtime == []
+    lenient_config = PairingConfig(every_repeat=False)
+    assert [
+        sides(r)
+        for r in pair_problem(PROBLEM, solutions, records, lenient_config)
+        if r["aspect"] == RE
+    ] == [("p1/fast", "p1/slow")]
+
+
 def test_efficiency_test_needs_enough_repeats() -> None:
     assert efficiency_test("cpu_s", [1.0, 1.0], [9.0, 9.0], 2.0, 0.05, min_repeats=3) is None
 
