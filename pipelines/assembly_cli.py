@@ -22,7 +22,9 @@ from curation.assembly import (
 from curation.criteria import ASPECTS
 from curation.hub import HubPushError, PushConfig, plan_push, push_dataset
 from curation.languages import LANGUAGE_NAMES
+from curation.run_fingerprint import RunFingerprint, claim_output
 from curation.schema import LABEL_METHODS
+from pipelines.options import OverwriteOption
 
 
 def register(app: typer.Typer) -> None:
@@ -60,7 +62,7 @@ def assemble_command(
     ] = None,
     license: Annotated[str, typer.Option(help="Licence id for the dataset card.")] = "other",
     name: Annotated[str, typer.Option(help="Pretty name for the dataset card.")] = "codepref pairs",
-    overwrite: Annotated[bool, typer.Option(help="Replace a dataset already in --out.")] = False,
+    overwrite: OverwriteOption = False,
     mining_stats: Annotated[
         list[Path] | None,
         typer.Option(
@@ -85,6 +87,10 @@ def assemble_command(
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
+    # The card's licence and name do not change rows; a rerun rewrites the card anyway.
+    fingerprint = RunFingerprint.of_config(
+        "assemble", config, ignore=("license", "pretty_name"), inputs={"pairs": pairs}
+    )
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("reading pairs", total=None)
 
@@ -92,10 +98,22 @@ def assemble_command(
             progress.update(task, advance=rows, description=f"read {path.name}")
 
         try:
-            folder = assemble(pairs, out, config, overwrite=overwrite, on_file=advance)
+            # The same run into its folder is redone in place (overwrite=True below): the
+            # fingerprint, checked once the inputs are read, refuses any other.
+            folder = assemble(
+                pairs,
+                out,
+                config,
+                overwrite=True,
+                on_file=advance,
+                claim=lambda folder: claim_output(folder, fingerprint, overwrite),
+            )
         except (PairsInputError, OutputExistsError, ValueError) as error:
-            console.print(str(error), style="red", markup=False, soft_wrap=True)
-            raise typer.Exit(code=1) from error
+            # a bad input or a folder in use: the one-line input error (exit 2)
+            Console(stderr=True).print(
+                f"error: {error}", style="red", markup=False, soft_wrap=True
+            )
+            raise typer.Exit(code=2) from error
     stats = folder.stats
     table = Table(title="pairs per aspect x language")
     table.add_column("aspect", no_wrap=True)

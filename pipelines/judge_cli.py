@@ -4,7 +4,8 @@ Writes into ``--out``: ``judgements.parquet`` (the ``judgements`` table, one row
 ``kept.parquet`` (the input rows the keep rule kept, flipped ones swapped, with a
 ``judge_confidence`` column), ``report.json`` (decisions, parse errors, position bias,
 request counters, the protocol) and ``cache.sqlite`` (the response cache, so rerunning the
-same command after a crash only pays for what had not finished).
+same command after a crash only pays for what had not finished). ``run_fingerprint.json``
+records the input and the protocol: a different judging into the same folder is refused.
 """
 
 from __future__ import annotations
@@ -35,7 +36,14 @@ from curation.judge.pairwise import (
     missing_columns,
 )
 from curation.judge.protocol import JudgeProtocol, KeepRule
+from curation.run_fingerprint import (
+    RunFingerprint,
+    claim_output,
+    replace_atomically,
+    write_text_atomically,
+)
 from curation.schema import JUDGEMENTS, from_rows
+from pipelines.options import OverwriteOption
 
 MAX_SHOWN_BAD_ROWS = 5
 
@@ -106,6 +114,7 @@ def judge(
             "for good; by default only a run in which every request failed.",
         ),
     ] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Judge preference pairs with an LLM on an OpenAI-compatible endpoint."""
     console = Console(stderr=True)
@@ -145,7 +154,15 @@ def judge(
             param_hint="PAIRS",
         )
 
-    out.mkdir(parents=True, exist_ok=True)
+    # The verdicts depend on the pairs, the judge and the protocol; not on how fast it is asked.
+    settings = {
+        "aspect": aspect,
+        "engine": engine,
+        "endpoint": endpoint,
+        "model": model,
+        "protocol": asdict(protocol),
+    }
+    claim_output(out, RunFingerprint.of("judge", {"pairs": pairs}, settings), overwrite)
     judgement_rows: list[dict] = []
     kept_tables: list[pa.Table] = []
     bad_rows = 0
@@ -188,11 +205,17 @@ def judge(
                 kept_tables.append(_kept_rows(table, valid_rows, judgements))
 
     judgements_table = from_rows(judgement_rows, JUDGEMENTS, "judgements")
-    pq.write_table(judgements_table, out / "judgements.parquet", compression="zstd")
+    replace_atomically(
+        out / "judgements.parquet",
+        lambda path: pq.write_table(judgements_table, path, compression="zstd"),
+    )
     if not kept_tables:  # an empty input file still gets an (empty) kept table
         empty = source.schema_arrow.empty_table()
         kept_tables.append(empty.append_column("judge_confidence", pa.array([], pa.float64())))
-    pq.write_table(pa.concat_tables(kept_tables), out / "kept.parquet", compression="zstd")
+    kept = pa.concat_tables(kept_tables)
+    replace_atomically(
+        out / "kept.parquet", lambda path: pq.write_table(kept, path, compression="zstd")
+    )
     report = {
         "input": str(pairs),
         "rows": source.metadata.num_rows,
@@ -201,7 +224,7 @@ def judge(
         "cache": {"hits": cache.hits, "misses": cache.misses},
         "protocol": asdict(protocol),
     }
-    (out / "report.json").write_text(json.dumps(redact(report), indent=2) + "\n")
+    write_text_atomically(out / "report.json", json.dumps(redact(report), indent=2) + "\n")
     _print_summary(Console(), report)
     stats = backend.stats
     failed = (
