@@ -142,7 +142,9 @@ def _plain(value: Any) -> Any:
     """A JSON value for what JSON lacks: sets sorted (their order varies between runs)."""
     if isinstance(value, set | frozenset):
         return sorted(value, key=str)
-    return str(value)
+    text = str(value)
+    # an object without a repr of its own would differ on every run by its address
+    return type(value).__qualname__ if " at 0x" in text else text
 
 
 def _split_config(

@@ -110,9 +110,7 @@ def assemble_command(
             )
         except (PairsInputError, OutputExistsError, ValueError) as error:
             # a bad input or a folder in use: the one-line input error (exit 2)
-            Console(stderr=True).print(
-                f"error: {error}", style="red", markup=False, soft_wrap=True
-            )
+            Console(stderr=True).print(f"error: {error}", style="red", markup=False, soft_wrap=True)
             raise typer.Exit(code=2) from error
     stats = folder.stats
     table = Table(title="pairs per aspect x language")

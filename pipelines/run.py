@@ -17,28 +17,45 @@ import typer
 from rich.console import Console
 
 from curation.executors import ExecutorConfig, ExecutorKind
+from curation.run_fingerprint import RunFingerprint, claim_output
 from pipelines.config import ConfigError, from_dict, read_config_file
+from pipelines.options import OverwriteOption
 
 
 @dataclass(frozen=True)
 class PipelineSpec:
-    """How to build and run one named pipeline; every config has an ``executor``."""
+    """How to build and run one named pipeline; every config has an ``executor``.
+    ``output`` is the config's output folder, ``unfingerprinted`` its fields (dotted) that
+    change no row: the rest is recorded in that folder (:mod:`curation.run_fingerprint`)."""
 
     config_class: type
     run: Callable[[Any], dict]
+    output: Callable[[Any], Path] = lambda config: config.out
+    unfingerprinted: tuple[str, ...] = ("out", "executor")
 
 
 def _specs() -> dict[str, PipelineSpec]:
     from pipelines.benchmark import BenchmarkConfig, run_benchmark
     from pipelines.commits import CommitsPipelineConfig, run_commits
     from pipelines.execution import ExecutionPipelineConfig, run_execution
-    from pipelines.generation import GenerationPipelineConfig, run_generation
+    from pipelines.generation import UNFINGERPRINTED, GenerationPipelineConfig, run_generation
 
     return {
-        "commits": PipelineSpec(CommitsPipelineConfig, run_commits),
-        "execution": PipelineSpec(ExecutionPipelineConfig, run_execution),
+        "commits": PipelineSpec(
+            CommitsPipelineConfig,
+            run_commits,
+            output=lambda config: config.mining.output,
+            unfingerprinted=("mining.output", "mining.executor", "mining.fetch"),
+        ),
+        "execution": PipelineSpec(
+            ExecutionPipelineConfig,
+            run_execution,
+            unfingerprinted=("out", "executor", "execution.workers"),
+        ),
         "benchmark": PipelineSpec(BenchmarkConfig, run_benchmark),
-        "generation": PipelineSpec(GenerationPipelineConfig, run_generation),
+        "generation": PipelineSpec(
+            GenerationPipelineConfig, run_generation, unfingerprinted=UNFINGERPRINTED
+        ),
     }
 
 
@@ -74,13 +91,19 @@ def run(
     ] = None,
     tasks: Annotated[int | None, typer.Option("--tasks", min=1)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1)] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
-    """Run (or resume) a pipeline described by a config file."""
+    """Run (or resume) a pipeline described by a config file.
+
+    Rerun the same config to resume; its output folder records what defines the run
+    (run_fingerprint.json) and refuses a different one unless --overwrite."""
     console = Console()
     try:
         name, spec, config = load_pipeline(config_path, executor, tasks, workers)
     except ConfigError as error:
         raise typer.BadParameter(str(error), param_hint="CONFIG") from error
+    fingerprint = RunFingerprint.of_config(f"run {name}", config, ignore=spec.unfingerprinted)
+    claim_output(spec.output(config), fingerprint, overwrite)
     settings = config.executor
     console.print(
         f"[bold]{name}[/bold] pipeline on the [bold]{settings.kind}[/bold] executor "

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from curation.run_fingerprint import RunFingerprint, claim_output
+
+if TYPE_CHECKING:
+    from rm.reward_config import TrainConfig
 
 console = Console()
 
@@ -45,6 +51,10 @@ def train_command(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the latest checkpoint.")
     ] = False,
+    # the spelling of pipelines.options.OverwriteOption (rm does not import pipelines)
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace a different earlier run in --out.")
+    ] = False,
 ) -> None:
     """Train a Bradley-Terry reward model on pairs shards (launch with `accelerate launch`
     or `torchrun` for several processes)."""
@@ -77,6 +87,7 @@ def train_command(
         cfg = TrainConfig.from_dict({k: v for k, v in overrides.items() if v is not None})
     if not cfg.model or not cfg.pairs:
         raise typer.BadParameter("--model and --pairs are required (or set them in --config)")
+    claim_training_output(cfg, overwrite)
     result = train(cfg)
     table = Table(title=f"reward model saved to {result.out}")
     table.add_column("metric")
@@ -87,6 +98,30 @@ def train_command(
     if result.eval_report:
         table.add_row("held-out accuracy", f"{result.eval_report['overall']['accuracy']:.4f}")
     console.print(table)
+
+
+# Fields of TrainConfig that do not change the trained model.
+UNFINGERPRINTED = ("out", "resume", "log_steps", "eval_steps", "save_steps", "eval_batch_size")
+
+
+def claim_training_output(cfg: TrainConfig, overwrite: bool) -> None:
+    """Record the run in its output directory (:mod:`curation.run_fingerprint`): local pairs
+    files and a local base model by size and mtime, every setting that changes the model.
+    Under ``torchrun`` or ``accelerate launch`` only the first process claims the folder."""
+    if int(os.environ.get("RANK", "0")) != 0:
+        return
+    local = [
+        Path(path) for spec in cfg.pairs if _is_local(spec) for path in sorted(glob.glob(spec))
+    ]
+    inputs = {
+        "pairs": local,
+        "eval_pairs": Path(cfg.eval_pairs)
+        if cfg.eval_pairs and _is_local(cfg.eval_pairs)
+        else None,
+        "model": Path(cfg.model) if Path(cfg.model).exists() else None,
+    }
+    fingerprint = RunFingerprint.of_config("train", cfg, UNFINGERPRINTED, inputs)
+    claim_output(Path(cfg.out), fingerprint, overwrite)
 
 
 def score_command(
