@@ -196,8 +196,8 @@ def claim_output(out: Path, fingerprint: RunFingerprint, overwrite: bool = False
             more = f"; and {len(changes) - 5} more" if len(changes) > 5 else ""
             shown = "; ".join(changes[:5]) + more
             raise OutputInUseError(
-                f"{out} holds a different {recorded.command} run ({shown}), pass --overwrite "
-                "to replace it or give a new --out"
+                f"{out} holds a different run of codepref {recorded.command} ({shown}), pass "
+                "--overwrite to replace it or give a new --out"
             )
         shutil.rmtree(out)
     elif out.is_dir() and any(out.iterdir()):

@@ -309,7 +309,7 @@ def test_reused_out_resumes_the_same_run_and_refuses_another(tmp_path: Path) -> 
     other = runner.invoke(app, [*base, "--repeats", "2"])
     assert other.exit_code == 2
     message = " ".join(other.output.split())
-    assert "holds a different execute run (setting repeats: 1 -> 2)" in message
+    assert "holds a different run of codepref execute (setting repeats: 1 -> 2)" in message
     assert "--overwrite" in message
     write_jsonl(solutions, SOLUTION_ROWS[:1])  # an input changed: named too
     changed = runner.invoke(app, [*base, "--repeats", "1"])
