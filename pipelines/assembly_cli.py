@@ -11,20 +11,13 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from curation.assembly import (
-    AssemblyConfig,
-    OutputExistsError,
-    PairsInputError,
-    SplitFractions,
-    SystemPromptShares,
-    assemble,
-)
 from curation.criteria import ASPECTS
-from curation.hub import HubPushError, PushConfig, plan_push, push_dataset
 from curation.languages import LANGUAGE_NAMES
-from curation.run_fingerprint import RunFingerprint, claim_output
 from curation.schema import LABEL_METHODS
 from pipelines.options import OverwriteOption
+
+# The assembly stack (polars, scipy) and the Hub client load in the command bodies:
+# `codepref assemble --help` and `codepref push --help` import neither.
 
 
 def register(app: typer.Typer) -> None:
@@ -71,6 +64,16 @@ def assemble_command(
     ] = None,
 ) -> None:
     """Assemble pairs tables into a dataset folder: shards, dataset card and stats."""
+    from curation.assembly import (
+        AssemblyConfig,
+        OutputExistsError,
+        PairsInputError,
+        SplitFractions,
+        SystemPromptShares,
+        assemble,
+    )
+    from curation.run_fingerprint import RunFingerprint, claim_output
+
     console = Console()
     try:
         config = AssemblyConfig(
@@ -147,6 +150,8 @@ def push_command(
     ] = None,
 ) -> None:
     """Push a dataset folder to the Hugging Face Hub (token from HF_TOKEN or `hf auth login`)."""
+    from curation.hub import HubPushError, PushConfig, plan_push, push_dataset
+
     console = Console()
     config = PushConfig(
         repo_id=repo_id,

@@ -14,37 +14,22 @@ import importlib.util
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from curation.credentials import mask, redact
-from curation.criteria import UnknownAspectError, normalize_aspect
-from curation.judge.backends import Backend, OpenAIBackend, OpenAIConfig, VLLMBackend, VLLMConfig
-from curation.judge.cache import ResponseCache
-from curation.judge.pairwise import (
-    BadPairError,
-    PairJudge,
-    PairJudgement,
-    PairToJudge,
-    missing_columns,
-)
-from curation.judge.protocol import JudgeProtocol, KeepRule
-from curation.run_fingerprint import (
-    RunFingerprint,
-    claim_output,
-    replace_atomically,
-    write_text_atomically,
-)
-from curation.schema import JUDGEMENTS, from_rows
 from pipelines.options import OverwriteOption
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from curation.judge.backends import Backend
+    from curation.judge.pairwise import PairJudgement
+
+# pyarrow, scipy (the keep rule's statistics) and the judge stack load in the command
+# body: `codepref judge --help` imports none of them.
 MAX_SHOWN_BAD_ROWS = 5
 
 
@@ -117,6 +102,23 @@ def judge(
     overwrite: OverwriteOption = False,
 ) -> None:
     """Judge preference pairs with an LLM on an OpenAI-compatible endpoint."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from curation.credentials import mask, redact
+    from curation.criteria import UnknownAspectError, normalize_aspect
+    from curation.judge.cache import ResponseCache
+    from curation.judge.pairwise import BadPairError, PairJudge, PairToJudge, missing_columns
+    from curation.judge.protocol import JudgeProtocol, KeepRule
+    from curation.run_fingerprint import (
+        RunFingerprint,
+        claim_output,
+        replace_atomically,
+        write_text_atomically,
+    )
+    from curation.schema import JUDGEMENTS, from_rows
+
     console = Console(stderr=True)
     if not pairs.is_file():
         raise typer.BadParameter(f"{pairs}: no such file", param_hint="PAIRS")
@@ -255,6 +257,8 @@ def _backend(
     tensor_parallel: int,
 ) -> Backend:
     """The chosen backend; raises ValueError for a bad choice or a missing setting."""
+    from curation.judge.backends import OpenAIBackend, OpenAIConfig, VLLMBackend, VLLMConfig
+
     if engine == "openai":
         config = OpenAIConfig.from_env(
             base_url=endpoint,
@@ -276,6 +280,9 @@ def _backend(
 
 def _kept_rows(table: pa.Table, valid_rows: list[int], judgements: list[PairJudgement]) -> pa.Table:
     """The kept input rows, chosen/rejected swapped where the decision flipped the pair."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     keep = [
         (row, judgement.decision)
         for row, judgement in zip(valid_rows, judgements, strict=True)
