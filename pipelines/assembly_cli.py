@@ -150,7 +150,7 @@ def push_command(
     ] = None,
 ) -> None:
     """Push a dataset folder to the Hugging Face Hub (token from HF_TOKEN or `hf auth login`)."""
-    from curation.hub import HubPushError, PushConfig, plan_push, push_dataset
+    from curation.hub import HubPushError, PushConfig, PushInputError, plan_push, push_dataset
 
     console = Console()
     config = PushConfig(
@@ -172,8 +172,10 @@ def push_command(
             on_commit=lambda number, total, url: console.print(f"commit {number}/{total}: {url}"),
         )
     except HubPushError as error:
-        console.print(str(error), style="red", markup=False, soft_wrap=True)
-        raise typer.Exit(code=1) from error
+        # the folder or repo id: an input error (exit 2); the Hub or the network: exit 1
+        code = 2 if isinstance(error, PushInputError) else 1
+        Console(stderr=True).print(f"error: {error}", style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(code=code) from error
     console.print(
         f"pushed {result.files} files ({result.bytes:,} bytes) to {result.repo_url} "
         f"branch {result.branch} in {len(result.commit_urls)} commit(s)"

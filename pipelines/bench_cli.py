@@ -98,7 +98,12 @@ def run(
     if system_prompt not in SYSTEM_PROMPT_MODES:
         _fail(ValueError(f"--system-prompt must be one of {', '.join(SYSTEM_PROMPT_MODES)}"))
     if scorer in ("seqcls", "judge") and not model:
-        _fail(ValueError(f"--model is required for the {scorer} scorer"))
+        _fail(
+            ValueError(
+                f"--model is required for the {scorer} scorer, pass --model PATH_OR_ID "
+                "(or --scorer longer, shorter or random)"
+            )
+        )
     if scorer == "judge" and not endpoint:
         _fail(ValueError("--endpoint (or CODEPREF_JUDGE_URL) is required for the judge scorer"))
     try:

@@ -296,20 +296,26 @@ def mutate(
     ] = None,
 ) -> None:
     """List the mutants of a source file (and optionally write them as files)."""
-    from curation.languages import UnknownLanguageError, language_for_path, normalize_language
+    from curation.languages import (
+        LANGUAGE_NAMES,
+        UnknownLanguageError,
+        language_for_path,
+        normalize_language,
+    )
     from curation.mutation import generate_mutants
 
     console = Console()
     if not source.is_file():
-        console.print(f"[red]{source}: no such file[/red]")
-        raise typer.Exit(code=2)
+        raise typer.BadParameter(f"{source}: no such file, check the path", param_hint="SOURCE")
     try:
         language = normalize_language(lang) if lang else language_for_path(source)
     except UnknownLanguageError as error:
         raise typer.BadParameter(str(error), param_hint="--lang") from error
     if language is None:
-        console.print(f"[red]{source}: unknown extension; pass --lang[/red]")
-        raise typer.Exit(code=2)
+        raise typer.BadParameter(
+            f"{source}: unknown extension, pass --lang (one of {', '.join(LANGUAGE_NAMES)})",
+            param_hint="SOURCE",
+        )
     try:
         code = source.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

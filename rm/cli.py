@@ -137,6 +137,16 @@ def score_command(
     device: Annotated[str | None, typer.Option("--device")] = None,
 ) -> None:
     """Score every pair: id, chosen_score, rejected_score (+ language/aspect/subset)."""
+    if not model.exists():  # before torch is imported
+        raise typer.BadParameter(
+            f"{model}: no such model folder, give the --out of `codepref train`",
+            param_hint="--model",
+        )
+    if _is_local(pairs) and not glob.glob(pairs):
+        raise typer.BadParameter(
+            f"no pairs file matches {pairs}; give a Parquet file, folder or glob",
+            param_hint="--pairs",
+        )
     from rm.score import accuracy_report, score_file
 
     frame = score_file(

@@ -217,7 +217,13 @@ SOLUTIONS_OK = json.dumps(SOLUTION_ROWS[0]) + "\n"
 
 # (case, problems file name, its bytes, solutions bytes, what the one-line error must say)
 BAD_EXECUTE_INPUTS = [
-    ("empty parquet", "p.parquet", b"", SOLUTIONS_OK, "p.parquet: cannot be read"),
+    (
+        "empty parquet",
+        "p.parquet",
+        b"",
+        SOLUTIONS_OK,
+        "give a Parquet, JSON or JSON Lines table",
+    ),
     ("invalid json", "p.json", b"[{bad", SOLUTIONS_OK, "p.json: invalid JSON at line 1"),
     ("bad utf-8 jsonl", "p.jsonl", b'{"id": "\xff"}\n', SOLUTIONS_OK, "p.jsonl: not UTF-8 text"),
     (
@@ -285,6 +291,21 @@ def test_mutate_bad_sources_get_one_line_errors(
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
     assert str(path) in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing.py", "missing.py: no such file, check the path"),
+        ("notes.txt", "notes.txt: unknown extension, pass --lang (one of C, CSharp"),
+    ],
+)
+def test_mutate_bad_paths_get_one_line_errors(name: str, message: str, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x = 1\n")
+    result = runner.invoke(app, ["mutate", str(tmp_path / name)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
