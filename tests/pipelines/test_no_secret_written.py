@@ -31,7 +31,13 @@ RIGHT, WRONG = "print(int(input()) * 2)", "print(int(input()) + 2)"
 
 def judge_args(root: Path, url: str) -> list[str]:
     rows = [
-        {"id": f"p{i}", "prompt": "Double n.", "chosen": RIGHT, "rejected": f"{WRONG}  # {i}"}
+        {
+            "id": f"p{i}",
+            "prompt": "Double n.",
+            "chosen": RIGHT,
+            "rejected": f"{WRONG}  # {i}",
+            "language": "Python",
+        }
         for i in range(3)
     ]
     pq.write_table(pa.Table.from_pylist(rows), root / "pairs.parquet")
