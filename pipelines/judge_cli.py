@@ -272,10 +272,10 @@ def _backend(
     if engine == "vllm":
         if importlib.util.find_spec("vllm") is None:
             raise ValueError(
-                "--backend vllm needs the optional dependency: pip install 'codepref[vllm]'"
+                "--engine vllm needs the optional dependency: pip install 'codepref[vllm]'"
             )
         return VLLMBackend(VLLMConfig(model=model or "", tensor_parallel_size=tensor_parallel))
-    raise ValueError(f"unknown backend {engine!r}; expected openai or vllm")
+    raise ValueError(f"unknown --engine {engine!r}; expected openai or vllm")
 
 
 def _kept_rows(table: pa.Table, valid_rows: list[int], judgements: list[PairJudgement]) -> pa.Table:
