@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curation.credentials import is_credential_key, redact
+
 FINGERPRINT_FILE = "run_fingerprint.json"
 
 
@@ -93,7 +95,8 @@ class RunFingerprint:
             for path in paths:
                 described[f"{name} {Path(path).resolve()}"] = describe_input(Path(path))
         # Through JSON once: tuples become lists, so a read-back fingerprint compares equal.
-        record = json.dumps(dict(settings), default=_plain)
+        # A secret given some other way (a key in a URL, a credential-named setting) is ***.
+        record = json.dumps(redact(dict(settings)), default=_plain)
         return cls(command, described, json.loads(record))
 
     @classmethod
@@ -150,8 +153,6 @@ def _plain(value: Any) -> Any:
 def _split_config(
     config: Any, prefix: str, ignore: frozenset[str], inputs: dict[str, Any]
 ) -> dict[str, Any]:
-    from curation.credentials import is_credential_key
-
     settings: dict[str, Any] = {}
     for item in dataclasses.fields(config):
         name = f"{prefix}{item.name}"
