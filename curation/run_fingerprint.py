@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from curation.credentials import is_credential_key, redact
-
 FINGERPRINT_FILE = "run_fingerprint.json"
 
 
@@ -95,6 +93,8 @@ class RunFingerprint:
             for path in paths:
                 described[f"{name} {Path(path).resolve()}"] = describe_input(Path(path))
         # Through JSON once: tuples become lists, so a read-back fingerprint compares equal.
+        from curation.credentials import redact  # loguru: not for `codepref X --help`
+
         # A secret given some other way (a key in a URL, a credential-named setting) is ***.
         record = json.dumps(redact(dict(settings)), default=_plain)
         return cls(command, described, json.loads(record))
@@ -153,6 +153,8 @@ def _plain(value: Any) -> Any:
 def _split_config(
     config: Any, prefix: str, ignore: frozenset[str], inputs: dict[str, Any]
 ) -> dict[str, Any]:
+    from curation.credentials import is_credential_key
+
     settings: dict[str, Any] = {}
     for item in dataclasses.fields(config):
         name = f"{prefix}{item.name}"

@@ -11,15 +11,20 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from curation.executors import ExecutorConfig, ExecutorKind
 from curation.run_fingerprint import RunFingerprint, claim_output
 from pipelines.config import ConfigError, from_dict, read_config_file
 from pipelines.options import OverwriteOption
+
+if TYPE_CHECKING:
+    from curation.executors import ExecutorConfig
+
+# datatrove and the pipelines load when a config is read: `codepref run --help` needs
+# neither.
 
 
 @dataclass(frozen=True)
@@ -61,11 +66,13 @@ def _specs() -> dict[str, PipelineSpec]:
 
 def load_pipeline(
     path: Path,
-    executor: ExecutorKind | None = None,
+    executor: str | None = None,
     tasks: int | None = None,
     workers: int | None = None,
 ) -> tuple[str, PipelineSpec, Any]:
     """Read ``path``, build the named pipeline's config and apply the CLI overrides."""
+    from curation.executors import ExecutorKind
+
     data = read_config_file(path)
     name = data.pop("pipeline", None)
     specs = _specs()
@@ -75,6 +82,10 @@ def load_pipeline(
     config = from_dict(spec.config_class, data, where=str(path))
     settings: ExecutorConfig = config.executor
     if executor is not None:
+        if executor not in set(ExecutorKind):
+            raise ConfigError(
+                f"--executor must be one of {', '.join(ExecutorKind)}, got {executor!r}"
+            )
         settings.kind = ExecutorKind(executor)
     if tasks is not None:
         settings.tasks = tasks
@@ -87,7 +98,7 @@ def load_pipeline(
 def run(
     config_path: Annotated[Path, typer.Argument(help="Pipeline config (.toml, .yaml).")],
     executor: Annotated[
-        ExecutorKind | None, typer.Option("--executor", help="Override: local, slurm or ray.")
+        str | None, typer.Option("--executor", help="Override: local, slurm or ray.")
     ] = None,
     tasks: Annotated[int | None, typer.Option("--tasks", min=1)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1)] = None,
