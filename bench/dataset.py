@@ -71,7 +71,9 @@ def read_source(source: str | Path, config: str | None = None, split: str = "tes
     if Path(source).is_dir():
         raise DatasetError(f"{source}: folder holds no .parquet files")
     if not is_hub_id(str(source)):
-        raise DatasetError(f"{source}: no such file or folder")
+        raise DatasetError(
+            f"{source}: no such file or folder, check the path (or give a Hub dataset id)"
+        )
     try:
         return read_hub(str(source), config, split)
     except PairsError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from bench.run_dir import RunFiles, read_run
 from bench.shortcuts import shortcuts_markdown
 from curation.criteria import ASPECTS
 from curation.languages import LANGUAGE_NAMES
+from curation.run_fingerprint import replace_atomically, write_text_atomically
 
 ASPECT_LABELS: dict[str, str] = {
     "Functional_Correctness": "Correctness",
@@ -254,7 +256,7 @@ def plot_aspects(runs: Sequence[RunSummary], path: Path) -> Path:
     ax.set_title("CRB accuracy by aspect (95% bootstrap CI); dashed: coin flip")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    replace_atomically(path, partial(fig.savefig, dpi=120, format="png"))
     plt.close(fig)
     return path
 
@@ -290,7 +292,7 @@ def plot_heatmaps(runs: Sequence[RunSummary], path: Path) -> Path:
         ax.axis("off")
     if image is not None:
         fig.colorbar(image, ax=axes, shrink=0.6, label="accuracy (%)")
-    fig.savefig(path, dpi=110)
+    replace_atomically(path, partial(fig.savefig, dpi=110, format="png"))
     plt.close(fig)
     return path
 
@@ -310,12 +312,12 @@ def write_report(
     if not directories:
         raise ValueError("no run directory given")
     out = Path(out)
+    runs = load_runs(directories, bootstrap)  # a bad run fails before --out is made
     out.mkdir(parents=True, exist_ok=True)
-    runs = load_runs(directories, bootstrap)
     aspects_png = plot_aspects(runs, out / "accuracy_by_aspect.png")
     heatmap_png = plot_heatmaps(runs, out / "language_aspect_heatmap.png")
     markdown = out / "leaderboard.md"
-    markdown.write_text(leaderboard_markdown(runs) + shortcuts_markdown(directories))
+    write_text_atomically(markdown, leaderboard_markdown(runs) + shortcuts_markdown(directories))
     html = out / "leaderboard.html"
-    html.write_text(leaderboard_html(runs, [aspects_png.name, heatmap_png.name]))
+    write_text_atomically(html, leaderboard_html(runs, [aspects_png.name, heatmap_png.name]))
     return ReportFiles(markdown, html, aspects_png, heatmap_png)

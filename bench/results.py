@@ -77,13 +77,16 @@ def prepare_scores(table: pl.DataFrame, name: str = "scores") -> pl.DataFrame:
     """
     missing = [c for c in SCORE_COLUMNS if c not in table.columns]
     if missing:
-        raise ScoresError(f"{name}: missing column(s) {', '.join(missing)}")
+        raise ScoresError(
+            f"{name}: missing column(s) {', '.join(missing)}; a scores table needs "
+            f"{', '.join(SCORE_COLUMNS)}"
+        )
     if "subset" not in table.columns:
         table = table.with_columns(
             (pl.col("source") if "source" in table.columns else pl.lit("unknown")).alias("subset")
         )
     if table.height == 0:
-        raise ScoresError(f"{name}: no rows to score")
+        raise ScoresError(f"{name}: no rows to score, give a scores table with rows")
     for column in ("chosen_score", "rejected_score"):
         dtype = table.schema[column]
         if not (dtype.is_numeric() or dtype == pl.Null):

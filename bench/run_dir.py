@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from bench.results import (
     prepare_scores,
     results_json,
 )
+from curation.run_fingerprint import replace_atomically
 
 
 @dataclass(frozen=True)
@@ -83,33 +83,30 @@ def write_run(
     rule: FailureRule = FailureRule(),
     bootstrap: BootstrapConfig = BootstrapConfig(),
     source: str | None = None,
+    claim: Callable[[Path], object] | None = None,
 ) -> RunFiles:
     """Write scores.parquet, results.json, extras.json (and run.json) for one run;
-    ``source`` names the scores' input file in errors (default: the run's scores.parquet)."""
+    ``source`` names the scores' input file in errors (default: the run's scores.parquet).
+    ``claim`` is called with the directory once the input is known to be good, before
+    anything is written (``codepref bench rescore`` checks there what the folder holds)."""
     files = RunFiles(Path(directory))
     # Everything is computed before anything is written, and each file replaces the old
     # one in one rename: a bad input leaves a finished run as it was.
     prepared = prepare_scores(scores, source or str(files.scores))
     results = results_json(crb_results(prepared, rule))
     (extras,) = extras_for_runs([prepared], rule, bootstrap)
+    if claim is not None:
+        claim(files.directory)
     files.directory.mkdir(parents=True, exist_ok=True)
-    _replace(files.scores, scores.write_parquet)
-    _replace(files.results, lambda path: path.write_text(results))
-    _replace(files.extras, lambda path: path.write_text(json.dumps(_finite(extras), indent=2)))
+    replace_atomically(files.scores, scores.write_parquet)
+    replace_atomically(files.results, lambda path: path.write_text(results))
+    replace_atomically(
+        files.extras, lambda path: path.write_text(json.dumps(_finite(extras), indent=2))
+    )
     if run_info is not None:
         info = json.dumps(_finite(dict(run_info)), indent=2)
-        _replace(files.run, lambda path: path.write_text(info))
+        replace_atomically(files.run, lambda path: path.write_text(info))
     return files
-
-
-def _replace(path: Path, write: Callable[[Path], object]) -> None:
-    """Write ``path`` through a temporary file beside it, then rename it into place."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def rescore(
@@ -117,13 +114,14 @@ def rescore(
     out: Path,
     rule: FailureRule = FailureRule(),
     bootstrap: BootstrapConfig = BootstrapConfig(),
+    claim: Callable[[Path], object] | None = None,
 ) -> RunFiles:
     """Recompute results.json and the extras from a scores.parquet made elsewhere."""
     try:
         table = pl.read_parquet(scores_path)
     except (OSError, pl.exceptions.PolarsError) as error:
         raise ScoresError(f"{scores_path}: cannot read Parquet ({error})") from error
-    return write_run(Path(out), table, None, rule, bootstrap, source=str(scores_path))
+    return write_run(Path(out), table, None, rule, bootstrap, source=str(scores_path), claim=claim)
 
 
 def read_run(directory: Path, rule: FailureRule = FailureRule()) -> pl.DataFrame:

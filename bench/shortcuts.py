@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from curation.pairs.shortcuts import DEFAULT_MAX_ACCURACY, shortcut_markdown, shortcut_records
+from curation.run_fingerprint import write_text_atomically
 
 SHORTCUTS_FILE = "shortcuts.json"
 
@@ -25,7 +26,7 @@ def write_shortcuts(pairs: pl.DataFrame, run_dir: Path) -> Path:
     path = Path(run_dir) / SHORTCUTS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     records = shortcut_records(pairs) if pairs.height else []
-    path.write_text(json.dumps(records, indent=2) + "\n")
+    write_text_atomically(path, json.dumps(records, indent=2) + "\n")
     return path
 
 

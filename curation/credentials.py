@@ -29,8 +29,11 @@ CREDENTIAL_KEY = re.compile(
     r"(api[_-]?key|token|secret|password|passwd|credential|authorization|private[_-]?key)",
     re.IGNORECASE,
 )
-# Counters that merely mention tokens (prompt_tokens, max_tokens) are not credentials.
-_NOT_CREDENTIAL = re.compile(r"tokens\b|tokens_|token_count|_tokens$|tokenizer", re.IGNORECASE)
+# Counters that merely mention tokens (prompt_tokens, max_tokens) are not credentials, nor
+# is a choice of what to do with secrets (secret_policy: drop or redact).
+_NOT_CREDENTIAL = re.compile(
+    r"tokens\b|tokens_|token_count|_tokens$|tokenizer|_policy$", re.IGNORECASE
+)
 
 # Values known in this process; log lines and error texts are scrubbed of them.
 _KNOWN: set[str] = set()

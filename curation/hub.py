@@ -31,12 +31,13 @@ from huggingface_hub.errors import HfHubHTTPError
 
 from curation.credentials import Secret, mask
 from curation.privacy.gate import SecretInDatasetError, check_dataset_folder
+from curation.run_fingerprint import FINGERPRINT_FILE
 from curation.schema import PAIRS, find_problems
 
 DEFAULT_MAX_FILES_PER_COMMIT = 1000
 MAIN_BRANCH = "main"
-# Working folders of a run (datatrove logs, scratch); never part of a dataset.
-_RUN_FOLDERS: frozenset[str] = frozenset({"logs", "work"})
+# Working folders of a run (datatrove logs, scratch) and its record; never part of a dataset.
+_RUN_FOLDERS: frozenset[str] = frozenset({"logs", "work", FINGERPRINT_FILE})
 # Written last, in the last commit: they describe the data files.
 _CARD_FILES: tuple[str, ...] = ("stats.json", "README.md")
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -51,6 +52,11 @@ _TRANSFER_ERRORS: tuple[type[BaseException], ...] = (
 
 class HubPushError(RuntimeError):
     """A push that could not be done; the message says what to do."""
+
+
+class PushInputError(HubPushError):
+    """What was asked to be pushed is wrong (the folder, a shard, the repo id): the user's
+    input, not the Hub or the network; refused before anything is sent."""
 
 
 class HubTokenError(HubPushError):
@@ -141,7 +147,7 @@ class PushResult:
 
 def validate_repo_id(repo_id: str) -> str:
     if not _REPO_ID.fullmatch(repo_id):
-        raise HubPushError(f"--repo-id must look like ORG/NAME, got {repo_id!r}")
+        raise PushInputError(f"--repo-id must look like ORG/NAME, got {repo_id!r}")
     return repo_id
 
 
@@ -152,11 +158,14 @@ def _check_shard_schemas(folder: Path) -> None:
         try:
             table = pq.read_schema(shard).empty_table()
         except (pa.ArrowInvalid, OSError) as error:
-            raise HubPushError(f"{shard}: not a Parquet file ({error})") from None
+            raise PushInputError(
+                f"{shard}: not a Parquet file ({error}), rebuild the folder with "
+                "`codepref assemble`"
+            ) from None
         problems = find_problems(table, PAIRS)
         if problems:
             listed = "; ".join(str(problem) for problem in problems[:5])
-            raise HubPushError(
+            raise PushInputError(
                 f"{shard}: not a pairs shard ({listed}), rebuild the folder with "
                 "`codepref assemble`"
             )
@@ -169,9 +178,11 @@ def plan_push(folder: Path, config: PushConfig) -> PushPlan:
     if config.max_files_per_commit < 1:
         raise HubPushError(f"max_files_per_commit must be >= 1, got {config.max_files_per_commit}")
     if not folder.is_dir():
-        raise HubPushError(f"{folder}: no such dataset folder")
+        raise PushInputError(
+            f"{folder}: no such dataset folder, give the --out of `codepref assemble`"
+        )
     if not (folder / "README.md").is_file() or not any((folder / "data").rglob("*.parquet")):
-        raise HubPushError(
+        raise PushInputError(
             f"{folder}: not a dataset folder (needs README.md and data/**/*.parquet; "
             "make one with `codepref assemble`)"
         )
@@ -179,7 +190,7 @@ def plan_push(folder: Path, config: PushConfig) -> PushPlan:
     try:
         check_dataset_folder(folder)
     except SecretInDatasetError as error:
-        raise HubPushError(str(error)) from error
+        raise PushInputError(str(error)) from error
     files = [
         path
         for path in sorted(folder.rglob("*"))

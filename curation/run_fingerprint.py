@@ -8,16 +8,19 @@ inputs (size and modification time of files, the checked-out commit of git repos
 and every setting that changes rows. :func:`claim_output` writes it into a new ``--out``,
 resumes when it matches, and otherwise stops with an error naming each difference; with
 ``overwrite`` it empties a folder that holds an earlier codepref run and starts fresh.
-Summaries written into such a folder go through :func:`write_text_atomically`.
+Every command that writes into a folder claims it this way (``RunFingerprint.of`` from its
+options, :meth:`RunFingerprint.of_config` from a config dataclass), and replaces the files
+it writes there through :func:`replace_atomically`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,19 +34,35 @@ class OutputInUseError(ValueError):
 
 def describe_input(path: Path) -> str:
     """What identifies an input's content cheaply: the HEAD commit of a git repository,
-    size and mtime of a file, and of every file under a plain folder."""
+    size and mtime of a file, and of every file under a plain folder (a repository inside
+    it by its HEAD: the files under ``.git`` change when git merely reads them)."""
     path = Path(path)
     if not path.exists():
         return "missing"
     if (path / ".git").exists():
-        head = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True
-        )
-        return f"git {head.stdout.strip() or 'no commits'}"
+        return _git_head(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
-        return "; ".join(f"{p.relative_to(path)} {_stamp(p)}" for p in files)
+        parts = []
+        for root, folders, files in os.walk(path):
+            folders.sort()
+            for name in list(folders):
+                if (Path(root) / name / ".git").exists():
+                    folders.remove(name)
+                    repo = Path(root) / name
+                    parts.append(f"{repo.relative_to(path)} {_git_head(repo)}")
+            parts += [
+                f"{(Path(root) / name).relative_to(path)} {_stamp(Path(root) / name)}"
+                for name in sorted(files)
+            ]
+        return "; ".join(sorted(parts))
     return _stamp(path)
+
+
+def _git_head(path: Path) -> str:
+    head = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True
+    )
+    return f"git {head.stdout.strip() or 'no commits'}"
 
 
 def _stamp(path: Path) -> str:
@@ -74,7 +93,28 @@ class RunFingerprint:
             for path in paths:
                 described[f"{name} {Path(path).resolve()}"] = describe_input(Path(path))
         # Through JSON once: tuples become lists, so a read-back fingerprint compares equal.
-        return cls(command, described, json.loads(json.dumps(dict(settings), default=str)))
+        from curation.credentials import redact  # loguru: not for `codepref X --help`
+
+        # A secret given some other way (a key in a URL, a credential-named setting) is ***.
+        record = json.dumps(redact(dict(settings)), default=_plain)
+        return cls(command, described, json.loads(record))
+
+    @classmethod
+    def of_config(
+        cls,
+        command: str,
+        config: Any,
+        ignore: Iterable[str] = (),
+        inputs: Mapping[str, Path | Iterable[Path] | None] | None = None,
+    ) -> RunFingerprint:
+        """The fingerprint of a config dataclass: its path fields (nested ones by dotted
+        name) are inputs, every other field a setting, except the ``ignore``d dotted names
+        (where the output goes, how many workers: what does not change rows) and
+        credentials, which are never recorded. ``inputs`` adds inputs the config holds as
+        strings."""
+        found_inputs: dict[str, Any] = dict(inputs or {})
+        settings = _split_config(config, "", frozenset(ignore), found_inputs)
+        return cls.of(command, found_inputs, settings)
 
     def to_json(self) -> str:
         record = {"command": self.command, "inputs": self.inputs, "settings": self.settings}
@@ -101,6 +141,40 @@ class RunFingerprint:
         return found
 
 
+def _plain(value: Any) -> Any:
+    """A JSON value for what JSON lacks: sets sorted (their order varies between runs)."""
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    text = str(value)
+    # an object without a repr of its own would differ on every run by its address
+    return type(value).__qualname__ if " at 0x" in text else text
+
+
+def _split_config(
+    config: Any, prefix: str, ignore: frozenset[str], inputs: dict[str, Any]
+) -> dict[str, Any]:
+    from curation.credentials import is_credential_key
+
+    settings: dict[str, Any] = {}
+    for item in dataclasses.fields(config):
+        name = f"{prefix}{item.name}"
+        value = getattr(config, item.name)
+        if name in ignore or is_credential_key(item.name):
+            continue
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            nested = _split_config(value, f"{name}.", ignore, inputs)
+            settings.update(nested)
+        elif isinstance(value, Path) or (
+            isinstance(value, list | tuple)
+            and value
+            and all(isinstance(entry, Path) for entry in value)
+        ):
+            inputs[name] = value
+        else:
+            settings[name] = value
+    return settings
+
+
 def _short(value: Any) -> str:
     text = json.dumps(value) if not isinstance(value, str) else value
     return text if len(text) <= 80 else text[:77] + "..."
@@ -125,8 +199,8 @@ def claim_output(out: Path, fingerprint: RunFingerprint, overwrite: bool = False
             more = f"; and {len(changes) - 5} more" if len(changes) > 5 else ""
             shown = "; ".join(changes[:5]) + more
             raise OutputInUseError(
-                f"{out} holds a different {recorded.command} run ({shown}), pass --overwrite "
-                "to replace it or give a new --out"
+                f"{out} holds a different run of codepref {recorded.command} ({shown}), pass "
+                "--overwrite to replace it or give a new --out"
             )
         shutil.rmtree(out)
     elif out.is_dir() and any(out.iterdir()):
@@ -139,12 +213,18 @@ def claim_output(out: Path, fingerprint: RunFingerprint, overwrite: bool = False
     return False
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``path`` through a temporary file beside it, renamed into place: a reader
-    (or a crash) never sees half a file, and a failed write leaves the old one."""
+def replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Let ``write`` write a temporary file beside ``path``, then rename it into place: a
+    reader (or a crash) never sees half a file, and a failed write leaves the old one."""
+    path = Path(path)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        write(temporary)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """:func:`replace_atomically` for a text file (UTF-8)."""
+    replace_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))

@@ -11,19 +11,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from curation.assembly import (
-    AssemblyConfig,
-    OutputExistsError,
-    PairsInputError,
-    SplitFractions,
-    SystemPromptShares,
-    assemble,
-)
 from curation.criteria import ASPECTS
-from curation.hub import HubPushError, PushConfig, plan_push, push_dataset
 from curation.languages import LANGUAGE_NAMES
 from curation.schema import LABEL_METHODS
 from pipelines.config_file import ConfigFileOption
+from pipelines.options import OverwriteOption
+
+# The assembly stack (polars, scipy) and the Hub client load in the command bodies:
+# `codepref assemble --help` and `codepref push --help` import neither.
 
 
 def register(app: typer.Typer) -> None:
@@ -61,7 +56,7 @@ def assemble_command(
     ] = None,
     license: Annotated[str, typer.Option(help="Licence id for the dataset card.")] = "other",
     name: Annotated[str, typer.Option(help="Pretty name for the dataset card.")] = "codepref pairs",
-    overwrite: Annotated[bool, typer.Option(help="Replace a dataset already in --out.")] = False,
+    overwrite: OverwriteOption = False,
     mining_stats: Annotated[
         list[Path] | None,
         typer.Option(
@@ -71,6 +66,16 @@ def assemble_command(
     config: ConfigFileOption = None,
 ) -> None:
     """Assemble pairs tables into a dataset folder: shards, dataset card and stats."""
+    from curation.assembly import (
+        AssemblyConfig,
+        OutputExistsError,
+        PairsInputError,
+        SplitFractions,
+        SystemPromptShares,
+        assemble,
+    )
+    from curation.run_fingerprint import RunFingerprint, claim_output
+
     console = Console()
     try:
         config = AssemblyConfig(
@@ -87,6 +92,10 @@ def assemble_command(
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
+    # The card's licence and name do not change rows; a rerun rewrites the card anyway.
+    fingerprint = RunFingerprint.of_config(
+        "assemble", config, ignore=("license", "pretty_name"), inputs={"pairs": pairs}
+    )
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("reading pairs", total=None)
 
@@ -94,10 +103,20 @@ def assemble_command(
             progress.update(task, advance=rows, description=f"read {path.name}")
 
         try:
-            folder = assemble(pairs, out, config, overwrite=overwrite, on_file=advance)
+            # The same run into its folder is redone in place (overwrite=True below): the
+            # fingerprint, checked once the inputs are read, refuses any other.
+            folder = assemble(
+                pairs,
+                out,
+                config,
+                overwrite=True,
+                on_file=advance,
+                claim=lambda folder: claim_output(folder, fingerprint, overwrite),
+            )
         except (PairsInputError, OutputExistsError, ValueError) as error:
-            console.print(str(error), style="red", markup=False, soft_wrap=True)
-            raise typer.Exit(code=1) from error
+            # a bad input or a folder in use: the one-line input error (exit 2)
+            Console(stderr=True).print(f"error: {error}", style="red", markup=False, soft_wrap=True)
+            raise typer.Exit(code=2) from error
     stats = folder.stats
     table = Table(title="pairs per aspect x language")
     table.add_column("aspect", no_wrap=True)
@@ -136,6 +155,8 @@ def push_command(
     ] = None,
 ) -> None:
     """Push a dataset folder to the Hugging Face Hub (token from HF_TOKEN or `hf auth login`)."""
+    from curation.hub import HubPushError, PushConfig, PushInputError, plan_push, push_dataset
+
     console = Console()
     config = PushConfig(
         repo_id=repo_id,
@@ -156,8 +177,10 @@ def push_command(
             on_commit=lambda number, total, url: console.print(f"commit {number}/{total}: {url}"),
         )
     except HubPushError as error:
-        console.print(str(error), style="red", markup=False, soft_wrap=True)
-        raise typer.Exit(code=1) from error
+        # the folder or repo id: an input error (exit 2); the Hub or the network: exit 1
+        code = 2 if isinstance(error, PushInputError) else 1
+        Console(stderr=True).print(f"error: {error}", style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(code=code) from error
     console.print(
         f"pushed {result.files} files ({result.bytes:,} bytes) to {result.repo_url} "
         f"branch {result.branch} in {len(result.commit_urls)} commit(s)"

@@ -27,9 +27,10 @@ from bench.scorers import (
 )
 from bench.scoring import Scorer
 from bench.shortcuts import write_shortcuts
+from curation.run_fingerprint import OutputInUseError, RunFingerprint, claim_output
 from pipelines.config_file import ConfigFileOption
 from pipelines.judge_scorer import JudgeConfig, JudgeScorer
-from pipelines.options import parse_languages
+from pipelines.options import OverwriteOption, parse_languages
 
 bench_app = typer.Typer(
     help="Evaluate reward models on CRB-format pairs; reproduce and compare published runs.",
@@ -100,12 +101,18 @@ def run(
     resamples: Resamples = 1000,
     seed: Seed = 0,
     config: ConfigFileOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Score CRB pairs with a model or baseline and write a run directory."""
     if system_prompt not in SYSTEM_PROMPT_MODES:
         _fail(ValueError(f"--system-prompt must be one of {', '.join(SYSTEM_PROMPT_MODES)}"))
     if scorer in ("seqcls", "judge") and not model:
-        _fail(ValueError(f"--model is required for the {scorer} scorer"))
+        _fail(
+            ValueError(
+                f"--model is required for the {scorer} scorer, pass --model PATH_OR_ID "
+                "(or --scorer longer, shorter or random)"
+            )
+        )
     if scorer == "judge" and not endpoint:
         _fail(ValueError("--endpoint (or CODEPREF_JUDGE_URL) is required for the judge scorer"))
     try:
@@ -136,11 +143,28 @@ def run(
         "sample": sample,
         "dropped": loaded.dropped,
     }
+    # What changes the scores: the pairs and their selection, the model, how it reads them
+    # (not batch size or device: scoring is batch-invariant), the bootstrap.
+    settings = {
+        key: value
+        for key, value in {**options, **data_info, "scorer": scorer, "resamples": resamples}.items()
+        if key not in ("api_key", "batch_size", "device", "dropped")
+    }
+    local = {"data": _local_path(data), "model": _local_path(model)}
+    try:
+        claim_output(out, RunFingerprint.of("bench run", local, settings), overwrite)
+    except OutputInUseError as error:
+        _fail(error)
     files = evaluate(
         pairs, make_scorer(scorer, options), out, data_info, BootstrapConfig(resamples, seed)
     )
     write_shortcuts(pairs, out)
     _print_results(files.results)
+
+
+def _local_path(spec: str | None) -> Path | None:
+    """A local file or folder given as a string (a Hub id is recorded as a setting)."""
+    return Path(spec) if spec and Path(spec).exists() else None
 
 
 def _print_results(path: Path) -> None:
@@ -228,13 +252,20 @@ def rescore_command(
     ] = None,
     resamples: Resamples = 1000,
     seed: Seed = 0,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Recompute results.json (published format) and extras.json from per-pair scores."""
+    settings = {"failure_sentinel": failure_sentinel, "resamples": resamples, "seed": seed}
+    fingerprint = RunFingerprint.of("bench rescore", {"scores": scores}, settings)
     try:
         files = rescore(
-            scores, out, FailureRule(failure_sentinel), BootstrapConfig(resamples, seed)
+            scores,
+            out,
+            FailureRule(failure_sentinel),
+            BootstrapConfig(resamples, seed),
+            claim=lambda directory: claim_output(directory, fingerprint, overwrite),
         )
-    except ScoresError as error:
+    except (ScoresError, OutputInUseError) as error:
         _fail(error)
     _print_results(files.results)
 

@@ -22,6 +22,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -32,6 +33,7 @@ from curation.assembly.records import Pair
 from curation.assembly.splits import group_key
 from curation.dedup.decontamination import DecontaminationIndex, ngram_hashes
 from curation.executors import ExecutorConfig, build_executor, run_stages
+from curation.run_fingerprint import replace_atomically, write_text_atomically
 from curation.schema import CRB_PAIRS, validate
 
 BENCHMARK_FILE = "benchmark.parquet"
@@ -168,7 +170,9 @@ class BuildBenchmark(PipelineStep):
             CRB_PAIRS,
             name="benchmark",
         )
-        pq.write_table(table, config.out / BENCHMARK_FILE, compression="zstd")
+        replace_atomically(
+            config.out / BENCHMARK_FILE, partial(pq.write_table, table, compression="zstd")
+        )
         stats = {
             "held_out": held_out.height,
             "kept": len(kept),
@@ -176,7 +180,7 @@ class BuildBenchmark(PipelineStep):
             "by_aspect": dict(sorted(Counter(r["aspect"] for r in kept).items())),
             "by_language": dict(sorted(Counter(r["language"] for r in kept).items())),
         }
-        (config.out / STATS_FILE).write_text(json.dumps(stats, indent=2) + "\n")
+        write_text_atomically(config.out / STATS_FILE, json.dumps(stats, indent=2) + "\n")
         yield from ()
 
 

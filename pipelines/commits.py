@@ -21,6 +21,7 @@ from curation.credentials import Secret
 from curation.executors import ExecutorConfig, build_executor, run_stages
 from curation.judge.backends import OpenAIConfig
 from curation.judge.backends.openai import ENV_API_KEY
+from curation.run_fingerprint import write_text_atomically
 from curation.steps.mining.readers import CommitShardReader
 from curation.steps.mining.writers import load_stage_stats
 from curation.steps.pairs.commits import CommitPairs, pairs_writer
@@ -94,7 +95,9 @@ def run_commits(config: CommitsPipelineConfig) -> dict:
     """Run or resume the pipeline; returns (and writes) ``pairs_stats.json``."""
     run_stages(build_commit_executors(config), config.mining.executor)
     stats = commit_pair_stats(config)
-    (config.mining.output / "pairs_stats.json").write_text(json.dumps(stats, indent=2) + "\n")
+    write_text_atomically(
+        config.mining.output / "pairs_stats.json", json.dumps(stats, indent=2) + "\n"
+    )
     return stats
 
 

@@ -24,6 +24,7 @@ tasks, and the summary at the end says where each file is.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import resource
@@ -39,8 +40,10 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 
+from curation.run_fingerprint import RunFingerprint, claim_output, write_text_atomically
 from pipelines.config_file import ConfigFileOption
 from pipelines.demo_tables import accuracy_summary, shortcut_summary
+from pipelines.options import OverwriteOption
 
 JUDGE_URL_ENV = "CODEPREF_JUDGE_URL"
 JUDGE_MODEL_ENV = "CODEPREF_JUDGE_MODEL"
@@ -297,7 +300,9 @@ def run_demo(config: DemoConfig, console: Console) -> DemoResult:
         seconds=round(time.perf_counter() - started, 1),
         cpu_seconds=round(_cpu_seconds() - cpu_started, 1),
     )
-    (config.out / "summary.json").write_text(json.dumps(result.__dict__, indent=2, default=str))
+    write_text_atomically(
+        config.out / "summary.json", json.dumps(result.__dict__, indent=2, default=str)
+    )
     print_summary(result, console)
     return result
 
@@ -358,9 +363,13 @@ def demo(
         bool, typer.Option("--mutants/--no-mutants", help="Add tree-sitter mutants (slower).")
     ] = False,
     config: ConfigFileOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Run the main job on the bundled sample data: execution and commit pairs, a dataset
-    with its card, a small RM trained on CPU and its benchmark report."""
+    with its card, a small RM trained on CPU and its benchmark report.
+
+    Rerun with the same options to redo it in place; --out records them
+    (run_fingerprint.json) and refuses a different demo unless --overwrite."""
     config = DemoConfig(
         out=out,
         repos=list(repos or []),
@@ -371,4 +380,13 @@ def demo(
         lr=lr,
         head_lr=head_lr,
     )
+    claim_output(config.out, demo_fingerprint(config), overwrite)
     run_demo(config, Console())
+
+
+def demo_fingerprint(config: DemoConfig) -> RunFingerprint:
+    """The demo's options, and the judge it asks (from the environment), with its
+    repositories (the embedded history when none is given) as inputs."""
+    judge = {name: os.environ.get(name) for name in (JUDGE_URL_ENV, JUDGE_MODEL_ENV)}
+    fingerprint = RunFingerprint.of_config("demo", config, ignore=("out",))
+    return dataclasses.replace(fingerprint, settings={**fingerprint.settings, **judge})

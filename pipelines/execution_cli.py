@@ -4,34 +4,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from curation.executors import ExecutorConfig, build_executor, run_stages
-from curation.judge.backends import OpenAIConfig
-from curation.languages import UnknownLanguageError, language_for_path, normalize_language
-from curation.mutation import OPERATORS, generate_mutants
-from curation.readers import (
-    Problem,
-    Solution,
-    TableReadError,
-    read_humaneval_x,
-    read_problems,
-    read_solutions,
-)
-from curation.run_fingerprint import RunFingerprint, claim_output, write_text_atomically
-from curation.samples import load_samples
-from curation.steps.execution.documents import ProblemReader
-from curation.steps.execution.execute import ExecuteSolutions, ExecutionConfig
-from curation.steps.execution.inject_bugs import BugInjectionConfig, InjectBugs
-from curation.steps.execution.mutate import MutateSolutions, MutationConfig
-from curation.steps.execution.tables import ExecutionTablesWriter, summarize
-from curation.steps.pairs.executions import PairExecutions, PairingConfig, smallest_p_value
+from curation.mutation import OPERATORS
 from pipelines.config_file import ConfigFileOption
 from pipelines.options import OverwriteOption, parse_languages
+
+if TYPE_CHECKING:
+    from curation.executors import ExecutorConfig
+    from curation.readers import Problem, Solution
+    from curation.steps.execution.execute import ExecutionConfig
+    from curation.steps.execution.inject_bugs import BugInjectionConfig
+    from curation.steps.execution.mutate import MutationConfig
+    from curation.steps.pairs.executions import PairingConfig
+
+# The sandbox, datatrove, scipy and the readers load in the command bodies: `codepref
+# execute --help` and `codepref mutate --help` import none of them.
 
 
 def register(app: typer.Typer) -> None:
@@ -61,6 +53,9 @@ def load_inputs(
 ) -> tuple[list[Problem], list[Solution]]:
     """Problems and solutions from exactly one of: two table files, a HumanEval-X file,
     or the bundled sample set."""
+    from curation.readers import read_humaneval_x, read_problems, read_solutions
+    from curation.samples import load_samples
+
     chosen = sum((problems is not None or solutions is not None, humaneval_x is not None, samples))
     if chosen != 1:
         raise typer.BadParameter(
@@ -84,6 +79,8 @@ def load_inputs(
 def check_inputs(problems: list[Problem], solutions: list[Solution], console: Console) -> None:
     """Refuse inputs that would make an empty run, and count the solutions left out:
     a run that exits 0 with nothing done reads as success."""
+    from curation.readers import TableReadError
+
     if not problems:
         raise TableReadError(
             "no problems to run (the input is empty or --languages/--limit "
@@ -115,6 +112,15 @@ def run_execution_pipeline(
 ) -> dict[str, Any]:
     """Read -> (mutate) -> (inject LLM bugs) -> execute -> pair -> write, on datatrove's
     local executor; returns the summary, also written to ``<out>/summary.json``."""
+    from curation.executors import ExecutorConfig, build_executor, run_stages
+    from curation.run_fingerprint import write_text_atomically
+    from curation.steps.execution.documents import ProblemReader
+    from curation.steps.execution.execute import ExecuteSolutions
+    from curation.steps.execution.inject_bugs import InjectBugs
+    from curation.steps.execution.mutate import MutateSolutions
+    from curation.steps.execution.tables import ExecutionTablesWriter, summarize
+    from curation.steps.pairs.executions import PairExecutions
+
     steps = [ProblemReader(problems, solutions)]
     if mutation is not None:
         steps.append(MutateSolutions(mutation))
@@ -219,6 +225,14 @@ def execute(
 
     Rerun with the same inputs and settings to resume; --out records them
     (run_fingerprint.json) and refuses a different run unless --overwrite."""
+    from curation.executors import ExecutorConfig
+    from curation.judge.backends import OpenAIConfig
+    from curation.run_fingerprint import RunFingerprint, claim_output
+    from curation.steps.execution.execute import ExecutionConfig
+    from curation.steps.execution.inject_bugs import BugInjectionConfig
+    from curation.steps.execution.mutate import MutationConfig
+    from curation.steps.pairs.executions import PairingConfig, smallest_p_value
+
     console = Console(stderr=True)
     # A bad file or language raises a ValueError naming it: the CLI root prints it as one line.
     wanted = parse_languages(languages)
@@ -286,17 +300,26 @@ def mutate(
     ] = None,
 ) -> None:
     """List the mutants of a source file (and optionally write them as files)."""
+    from curation.languages import (
+        LANGUAGE_NAMES,
+        UnknownLanguageError,
+        language_for_path,
+        normalize_language,
+    )
+    from curation.mutation import generate_mutants
+
     console = Console()
     if not source.is_file():
-        console.print(f"[red]{source}: no such file[/red]")
-        raise typer.Exit(code=2)
+        raise typer.BadParameter(f"{source}: no such file, check the path", param_hint="SOURCE")
     try:
         language = normalize_language(lang) if lang else language_for_path(source)
     except UnknownLanguageError as error:
         raise typer.BadParameter(str(error), param_hint="--lang") from error
     if language is None:
-        console.print(f"[red]{source}: unknown extension; pass --lang[/red]")
-        raise typer.Exit(code=2)
+        raise typer.BadParameter(
+            f"{source}: unknown extension, pass --lang (one of {', '.join(LANGUAGE_NAMES)})",
+            param_hint="SOURCE",
+        )
     try:
         code = source.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

@@ -21,6 +21,7 @@ import dataclasses
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,6 +41,7 @@ from curation.judge.requests import Sampling
 from curation.languages import normalize_language
 from curation.readers.problem_set import LAYOUTS, read_problem_set
 from curation.readers.tables import TableReadError
+from curation.run_fingerprint import RunFingerprint, claim_output, write_text_atomically
 from curation.steps.execution.documents import ProblemReader
 from curation.steps.execution.execute import ExecuteSolutions, ExecutionConfig
 from curation.steps.execution.mutate import MutateSolutions, MutationConfig
@@ -49,7 +51,7 @@ from curation.steps.generation.test_inputs import GenerateTests
 from curation.steps.generation.test_quality import GenerationTablesWriter, MeasureTestQuality
 from curation.steps.pairs.executions import PairExecutions, PairingConfig
 from pipelines.config_file import ConfigFileOption
-from pipelines.options import parse_languages
+from pipelines.options import OverwriteOption, parse_languages
 from sandbox.checkers import CheckerSpecError
 
 ENV_ENDPOINT = "CODEPREF_JUDGE_URL"
@@ -134,9 +136,19 @@ def quality_distribution(out: Path) -> dict[str, Any]:
     }
 
 
-def run_generation(config: GenerationPipelineConfig) -> dict[str, Any]:
-    """Run or resume the pipeline; returns the summary (also in ``<out>/summary.json``)."""
+# What the output does not depend on: where it goes, how fast it is made.
+UNFINGERPRINTED = ("out", "executor", "concurrency", "execution.workers")
+
+
+def run_generation(
+    config: GenerationPipelineConfig, claim: Callable[[Path], object] | None = None
+) -> dict[str, Any]:
+    """Run or resume the pipeline; returns the summary (also in ``<out>/summary.json``).
+    ``claim`` is called with ``out`` once the problem set has been read, before anything
+    is written (``codepref generate`` checks there what the folder holds)."""
     found = read_problem_set(config.problems, config.layout)
+    if claim is not None:
+        claim(config.out)
     problems = found.problems
     if config.languages is not None:
         problems = [p for p in problems if p.language in config.languages]
@@ -168,7 +180,7 @@ def run_generation(config: GenerationPipelineConfig) -> dict[str, Any]:
         summary.pop("mutants_by_operator", None)
     summary["dropped_by_reader"] = dict(found.dropped)
     summary["generation"] = quality_distribution(config.out)
-    (config.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_text_atomically(config.out / "summary.json", json.dumps(summary, indent=2) + "\n")
     return summary
 
 
@@ -236,8 +248,12 @@ def generate(
     limit: Annotated[int | None, typer.Option(help="Only the first N problems.")] = None,
     tasks: Annotated[int, typer.Option(help="datatrove tasks (shards).")] = 1,
     config: ConfigFileOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
-    """Sample candidates per problem, run them, and pair them by measured correctness."""
+    """Sample candidates per problem, run them, and pair them by measured correctness.
+
+    Rerun with the same inputs and settings to resume; --out records them
+    (run_fingerprint.json) and refuses a different run unless --overwrite."""
     console = Console(stderr=True)
     try:
         config = GenerationPipelineConfig(
@@ -264,8 +280,11 @@ def generate(
             executor=ExecutorConfig(tasks=tasks, workers=1),
         )
         config.backend()
-        summary = run_generation(config)
+        fingerprint = RunFingerprint.of_config("generate", config, ignore=UNFINGERPRINTED)
+        summary = run_generation(
+            config, claim=lambda out: claim_output(out, fingerprint, overwrite)
+        )
     except (TableReadError, CheckerSpecError, ValueError) as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(f"error: {error}", style="red", markup=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
     print_summary(summary, Console())

@@ -4,7 +4,8 @@ Writes into ``--out``: ``judgements.parquet`` (the ``judgements`` table, one row
 ``kept.parquet`` (the input rows the keep rule kept, flipped ones swapped, with a
 ``judge_confidence`` column), ``report.json`` (decisions, parse errors, position bias,
 request counters, the protocol) and ``cache.sqlite`` (the response cache, so rerunning the
-same command after a crash only pays for what had not finished).
+same command after a crash only pays for what had not finished). ``run_fingerprint.json``
+records the input and the protocol: a different judging into the same folder is refused.
 """
 
 from __future__ import annotations
@@ -13,31 +14,23 @@ import importlib.util
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from curation.credentials import mask, redact
-from curation.criteria import UnknownAspectError, normalize_aspect
-from curation.judge.backends import Backend, OpenAIBackend, OpenAIConfig, VLLMBackend, VLLMConfig
-from curation.judge.cache import ResponseCache
-from curation.judge.pairwise import (
-    BadPairError,
-    PairJudge,
-    PairJudgement,
-    PairToJudge,
-    missing_columns,
-)
-from curation.judge.protocol import JudgeProtocol, KeepRule
-from curation.schema import JUDGEMENTS, from_rows
 from pipelines.config_file import ConfigFileOption
+from pipelines.options import OverwriteOption
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from curation.judge.backends import Backend
+    from curation.judge.pairwise import PairJudgement
+
+# pyarrow, scipy (the keep rule's statistics) and the judge stack load in the command
+# body: `codepref judge --help` imports none of them.
 MAX_SHOWN_BAD_ROWS = 5
 
 
@@ -108,8 +101,26 @@ def judge(
         ),
     ] = None,
     config: ConfigFileOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Judge preference pairs with an LLM on an OpenAI-compatible endpoint."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from curation.credentials import mask, redact
+    from curation.criteria import UnknownAspectError, normalize_aspect
+    from curation.judge.cache import ResponseCache
+    from curation.judge.pairwise import BadPairError, PairJudge, PairToJudge, missing_columns
+    from curation.judge.protocol import JudgeProtocol, KeepRule
+    from curation.run_fingerprint import (
+        RunFingerprint,
+        claim_output,
+        replace_atomically,
+        write_text_atomically,
+    )
+    from curation.schema import JUDGEMENTS, from_rows
+
     console = Console(stderr=True)
     if not pairs.is_file():
         raise typer.BadParameter(f"{pairs}: no such file", param_hint="PAIRS")
@@ -147,7 +158,15 @@ def judge(
             param_hint="PAIRS",
         )
 
-    out.mkdir(parents=True, exist_ok=True)
+    # The verdicts depend on the pairs, the judge and the protocol; not on how fast it is asked.
+    settings = {
+        "aspect": aspect,
+        "engine": engine,
+        "endpoint": endpoint,
+        "model": model,
+        "protocol": asdict(protocol),
+    }
+    claim_output(out, RunFingerprint.of("judge", {"pairs": pairs}, settings), overwrite)
     judgement_rows: list[dict] = []
     kept_tables: list[pa.Table] = []
     bad_rows = 0
@@ -190,11 +209,17 @@ def judge(
                 kept_tables.append(_kept_rows(table, valid_rows, judgements))
 
     judgements_table = from_rows(judgement_rows, JUDGEMENTS, "judgements")
-    pq.write_table(judgements_table, out / "judgements.parquet", compression="zstd")
+    replace_atomically(
+        out / "judgements.parquet",
+        lambda path: pq.write_table(judgements_table, path, compression="zstd"),
+    )
     if not kept_tables:  # an empty input file still gets an (empty) kept table
         empty = source.schema_arrow.empty_table()
         kept_tables.append(empty.append_column("judge_confidence", pa.array([], pa.float64())))
-    pq.write_table(pa.concat_tables(kept_tables), out / "kept.parquet", compression="zstd")
+    kept = pa.concat_tables(kept_tables)
+    replace_atomically(
+        out / "kept.parquet", lambda path: pq.write_table(kept, path, compression="zstd")
+    )
     report = {
         "input": str(pairs),
         "rows": source.metadata.num_rows,
@@ -203,7 +228,7 @@ def judge(
         "cache": {"hits": cache.hits, "misses": cache.misses},
         "protocol": asdict(protocol),
     }
-    (out / "report.json").write_text(json.dumps(redact(report), indent=2) + "\n")
+    write_text_atomically(out / "report.json", json.dumps(redact(report), indent=2) + "\n")
     _print_summary(Console(), report)
     stats = backend.stats
     failed = (
@@ -234,6 +259,8 @@ def _backend(
     tensor_parallel: int,
 ) -> Backend:
     """The chosen backend; raises ValueError for a bad choice or a missing setting."""
+    from curation.judge.backends import OpenAIBackend, OpenAIConfig, VLLMBackend, VLLMConfig
+
     if engine == "openai":
         config = OpenAIConfig.from_env(
             base_url=endpoint,
@@ -250,11 +277,14 @@ def _backend(
                 "--engine vllm needs the optional dependency: pip install 'codepref[vllm]'"
             )
         return VLLMBackend(VLLMConfig(model=model or "", tensor_parallel_size=tensor_parallel))
-    raise ValueError(f"unknown engine {engine!r}; expected openai or vllm")
+    raise ValueError(f"unknown --engine {engine!r}; expected openai or vllm")
 
 
 def _kept_rows(table: pa.Table, valid_rows: list[int], judgements: list[PairJudgement]) -> pa.Table:
     """The kept input rows, chosen/rejected swapped where the decision flipped the pair."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     keep = [
         (row, judgement.decision)
         for row, judgement in zip(valid_rows, judgements, strict=True)

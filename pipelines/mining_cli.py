@@ -10,15 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from curation.executors import ExecutorConfig, SlurmOptions
-from curation.mining.filters import FilterConfig
-from curation.mining.gitlog import find_repositories
-from curation.mining.licenses import PERMISSIVE_LICENSES
-from curation.mining.remote import FetchConfig
-from curation.privacy.secrets import SecretPolicy
-from curation.run_fingerprint import RunFingerprint, claim_output
 from pipelines.config_file import ConfigFileOption
 from pipelines.options import OverwriteOption, parse_languages
+
+# datatrove, the mining filters and the secret scanner load in the command body:
+# `codepref mine --help` imports none of them.
 
 
 def register(app: typer.Typer) -> None:
@@ -81,6 +77,13 @@ def mine(
 
     Rerun with the same inputs and settings to resume; --out records them
     (run_fingerprint.json) and refuses a different run unless --overwrite."""
+    from curation.executors import ExecutorConfig, SlurmOptions
+    from curation.mining.filters import FilterConfig
+    from curation.mining.gitlog import find_repositories
+    from curation.mining.licenses import PERMISSIVE_LICENSES
+    from curation.mining.remote import FetchConfig
+    from curation.privacy.secrets import SecretPolicy
+    from curation.run_fingerprint import RunFingerprint, claim_output
     from pipelines.mining import MiningConfig, run_mining
 
     if executor == "slurm" and not slurm_partition:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from curation.run_fingerprint import RunFingerprint, claim_output
 from pipelines.config_file import config_file_option, file_fields
+from pipelines.options import OverwriteOption
+
+if TYPE_CHECKING:
+    from rm.reward_config import TrainConfig
 
 console = Console()
 
@@ -52,6 +58,7 @@ def train_command(
         bool, typer.Option("--resume", help="Continue from the latest checkpoint.")
     ] = False,
     config: Annotated[Path | None, config_file_option(_train_config)] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Train a Bradley-Terry reward model on pairs shards (launch with `accelerate launch`
     or `torchrun` for several processes)."""
@@ -84,6 +91,7 @@ def train_command(
     cfg = TrainConfig.from_dict({**file_fields(ctx), **given}, origin=str(config or "options"))
     if not cfg.model or not cfg.pairs:
         raise typer.BadParameter("--model and --pairs are required (or set them in --config)")
+    claim_training_output(cfg, overwrite)
     result = train(cfg)
     table = Table(title=f"reward model saved to {result.out}")
     table.add_column("metric")
@@ -94,6 +102,30 @@ def train_command(
     if result.eval_report:
         table.add_row("held-out accuracy", f"{result.eval_report['overall']['accuracy']:.4f}")
     console.print(table)
+
+
+# Fields of TrainConfig that do not change the trained model.
+UNFINGERPRINTED = ("out", "resume", "log_steps", "eval_steps", "save_steps", "eval_batch_size")
+
+
+def claim_training_output(cfg: TrainConfig, overwrite: bool) -> None:
+    """Record the run in its output directory (:mod:`curation.run_fingerprint`): local pairs
+    files and a local base model by size and mtime, every setting that changes the model.
+    Under ``torchrun`` or ``accelerate launch`` only the first process claims the folder."""
+    if int(os.environ.get("RANK", "0")) != 0:
+        return
+    local = [
+        Path(path) for spec in cfg.pairs if _is_local(spec) for path in sorted(glob.glob(spec))
+    ]
+    inputs = {
+        "pairs": local,
+        "eval_pairs": Path(cfg.eval_pairs)
+        if cfg.eval_pairs and _is_local(cfg.eval_pairs)
+        else None,
+        "model": Path(cfg.model) if Path(cfg.model).exists() else None,
+    }
+    fingerprint = RunFingerprint.of_config("train", cfg, UNFINGERPRINTED, inputs)
+    claim_output(Path(cfg.out), fingerprint, overwrite)
 
 
 def score_command(
@@ -111,6 +143,16 @@ def score_command(
     device: Annotated[str | None, typer.Option("--device")] = None,
 ) -> None:
     """Score every pair: id, chosen_score, rejected_score (+ language/aspect/subset)."""
+    if not model.exists():  # before torch is imported
+        raise typer.BadParameter(
+            f"{model}: no such model folder, give the --out of `codepref train`",
+            param_hint="--model",
+        )
+    if _is_local(pairs) and not glob.glob(pairs):
+        raise typer.BadParameter(
+            f"no pairs file matches {pairs}; give a Parquet file, folder or glob",
+            param_hint="--pairs",
+        )
     from rm.score import accuracy_report, score_file
 
     frame = score_file(

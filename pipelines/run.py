@@ -11,44 +11,68 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from curation.executors import ExecutorConfig, ExecutorKind
+from curation.run_fingerprint import RunFingerprint, claim_output
 from pipelines.config import ConfigError, from_dict, read_config_file
+from pipelines.options import OverwriteOption
+
+if TYPE_CHECKING:
+    from curation.executors import ExecutorConfig
+
+# datatrove and the pipelines load when a config is read: `codepref run --help` needs
+# neither.
 
 
 @dataclass(frozen=True)
 class PipelineSpec:
-    """How to build and run one named pipeline; every config has an ``executor``."""
+    """How to build and run one named pipeline; every config has an ``executor``.
+    ``output`` is the config's output folder, ``unfingerprinted`` its fields (dotted) that
+    change no row: the rest is recorded in that folder (:mod:`curation.run_fingerprint`)."""
 
     config_class: type
     run: Callable[[Any], dict]
+    output: Callable[[Any], Path] = lambda config: config.out
+    unfingerprinted: tuple[str, ...] = ("out", "executor")
 
 
 def _specs() -> dict[str, PipelineSpec]:
     from pipelines.benchmark import BenchmarkConfig, run_benchmark
     from pipelines.commits import CommitsPipelineConfig, run_commits
     from pipelines.execution import ExecutionPipelineConfig, run_execution
-    from pipelines.generation import GenerationPipelineConfig, run_generation
+    from pipelines.generation import UNFINGERPRINTED, GenerationPipelineConfig, run_generation
 
     return {
-        "commits": PipelineSpec(CommitsPipelineConfig, run_commits),
-        "execution": PipelineSpec(ExecutionPipelineConfig, run_execution),
+        "commits": PipelineSpec(
+            CommitsPipelineConfig,
+            run_commits,
+            output=lambda config: config.mining.output,
+            unfingerprinted=("mining.output", "mining.executor", "mining.fetch"),
+        ),
+        "execution": PipelineSpec(
+            ExecutionPipelineConfig,
+            run_execution,
+            unfingerprinted=("out", "executor", "execution.workers"),
+        ),
         "benchmark": PipelineSpec(BenchmarkConfig, run_benchmark),
-        "generation": PipelineSpec(GenerationPipelineConfig, run_generation),
+        "generation": PipelineSpec(
+            GenerationPipelineConfig, run_generation, unfingerprinted=UNFINGERPRINTED
+        ),
     }
 
 
 def load_pipeline(
     path: Path,
-    executor: ExecutorKind | None = None,
+    executor: str | None = None,
     tasks: int | None = None,
     workers: int | None = None,
 ) -> tuple[str, PipelineSpec, Any]:
     """Read ``path``, build the named pipeline's config and apply the CLI overrides."""
+    from curation.executors import ExecutorKind
+
     data = read_config_file(path)
     name = data.pop("pipeline", None)
     specs = _specs()
@@ -58,6 +82,10 @@ def load_pipeline(
     config = from_dict(spec.config_class, data, where=str(path))
     settings: ExecutorConfig = config.executor
     if executor is not None:
+        if executor not in set(ExecutorKind):
+            raise ConfigError(
+                f"--executor must be one of {', '.join(ExecutorKind)}, got {executor!r}"
+            )
         settings.kind = ExecutorKind(executor)
     if tasks is not None:
         settings.tasks = tasks
@@ -70,17 +98,23 @@ def load_pipeline(
 def run(
     config_path: Annotated[Path, typer.Argument(help="Pipeline config (.toml, .yaml).")],
     executor: Annotated[
-        ExecutorKind | None, typer.Option("--executor", help="Override: local, slurm or ray.")
+        str | None, typer.Option("--executor", help="Override: local, slurm or ray.")
     ] = None,
     tasks: Annotated[int | None, typer.Option("--tasks", min=1)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1)] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
-    """Run (or resume) a pipeline described by a config file."""
+    """Run (or resume) a pipeline described by a config file.
+
+    Rerun the same config to resume; its output folder records what defines the run
+    (run_fingerprint.json) and refuses a different one unless --overwrite."""
     console = Console()
     try:
         name, spec, config = load_pipeline(config_path, executor, tasks, workers)
     except ConfigError as error:
         raise typer.BadParameter(str(error), param_hint="CONFIG") from error
+    fingerprint = RunFingerprint.of_config(f"run {name}", config, ignore=spec.unfingerprinted)
+    claim_output(spec.output(config), fingerprint, overwrite)
     settings = config.executor
     console.print(
         f"[bold]{name}[/bold] pipeline on the [bold]{settings.kind}[/bold] executor "

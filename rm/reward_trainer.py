@@ -202,6 +202,9 @@ class RewardTrainer:
         config, acc = self.config, self.accelerator
         if config.resume:
             self._resume()
+        elif acc.is_main_process:
+            # A fresh start (the same run again, or --overwrite) logs its own steps only.
+            (self.out / METRICS_FILE).unlink(missing_ok=True)
         world, rank = acc.num_processes, acc.process_index
         pairs_seen = tokens_seen = 0
         train_seconds = 0.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +18,7 @@ import torch
 from rich.progress import Progress
 
 from curation.pairs.render import EncodedPair
+from curation.run_fingerprint import replace_atomically
 from rm.batching import collate, sorted_batches
 
 RewardFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -147,5 +149,5 @@ def score_file(
     result = scores_frame(encoded, chosen, rejected, subsets)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.write_parquet(out, compression="zstd")
+    replace_atomically(out, partial(result.write_parquet, compression="zstd"))
     return result

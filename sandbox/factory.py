@@ -22,7 +22,9 @@ def open_sandbox(backend: str = "auto", **config: Any) -> WorkerPool:
     namespaces the process backend raises ``UnisolatedError`` unless ``allow_unisolated``.
     """
     if backend not in BACKENDS:
-        raise ValueError(f"unknown sandbox backend {backend!r}; expected one of {BACKENDS}")
+        raise ValueError(
+            f"unknown sandbox backend {backend!r}; expected one of {', '.join(BACKENDS)}"
+        )
     allow_unisolated = config.pop("allow_unisolated", False)
     if backend in ("auto", "docker"):
         from .backends.docker import DockerSandbox, DockerUnavailableError

@@ -32,6 +32,7 @@ from curation.assembly.stats import compute_stats
 from curation.assembly.writer import ShardFile, prepare_output, write_shards
 from curation.pairs.system import SystemPromptShares, choose_system_prompt
 from curation.privacy.gate import check_dataset_folder
+from curation.run_fingerprint import write_text_atomically
 from curation.schema import LABEL_METHODS
 
 
@@ -134,8 +135,12 @@ def write_dataset(
     out_dir: Path,
     config: AssemblyConfig | None = None,
     overwrite: bool = False,
+    claim: Callable[[Path], object] | None = None,
 ) -> DatasetFolder:
-    """Step 5: shards under ``data/{split}/``, ``stats.json`` and ``README.md``."""
+    """Step 5: shards under ``data/{split}/``, ``stats.json`` and ``README.md``, each
+    replaced atomically. ``claim`` is called with ``out_dir`` once every input is known to
+    be good, before anything is written (``codepref assemble`` checks there what the
+    folder holds)."""
     config = config or AssemblyConfig()
     if not assembled.pairs:
         raise ValueError(
@@ -143,6 +148,8 @@ def write_dataset(
             f"{dict(assembled.drops.counts)}); nothing to write"
         )
     mining = summarize_mining(config.mining_stats)  # a bad file fails before any write
+    if claim is not None:
+        claim(out_dir)
     prepare_output(out_dir, overwrite=overwrite)
     shards = write_shards(assembled.pairs, out_dir, config.rows_per_shard)
     # the last gate: a shard with a secret stops here, before the card that makes the
@@ -154,11 +161,11 @@ def write_dataset(
     if mining is not None:
         stats["mining"] = mining
     stats["shortcuts"] = shortcut_stats(assembled.pairs)
-    (out_dir / "stats.json").write_text(
-        json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    write_text_atomically(
+        out_dir / "stats.json", json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
     )
     card = render_card(stats, pretty_name=config.pretty_name, license=config.license)
-    (out_dir / "README.md").write_text(card, encoding="utf-8")
+    write_text_atomically(out_dir / "README.md", card)
     return DatasetFolder(path=out_dir, shards=shards, stats=stats)
 
 
@@ -168,8 +175,9 @@ def assemble(
     config: AssemblyConfig | None = None,
     overwrite: bool = False,
     on_file: Callable[[Path, int], None] | None = None,
+    claim: Callable[[Path], object] | None = None,
 ) -> DatasetFolder:
     """Pairs tables in, dataset folder out: :func:`assemble_pairs` then :func:`write_dataset`."""
     config = config or AssemblyConfig()
     assembled = assemble_pairs(paths, config, on_file=on_file)
-    return write_dataset(assembled, out_dir, config, overwrite=overwrite)
+    return write_dataset(assembled, out_dir, config, overwrite=overwrite, claim=claim)

@@ -54,7 +54,7 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise PairsInputError(f"{path}: no such file or directory")
+            raise PairsInputError(f"{path}: no such file or directory, check the path")
     return files
 
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 import math
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from curation.assembly.records import Pair
 from curation.criteria import ASPECTS
+from curation.run_fingerprint import replace_atomically
 from curation.schema import PAIRS, SPLITS, from_rows
 
 # What assembly owns inside an output folder; only these are ever replaced.
@@ -84,7 +86,7 @@ def write_shards(pairs: list[Pair], out_dir: Path, rows_per_shard: int) -> list[
                 rows = cell[index * rows_per_shard : (index + 1) * rows_per_shard]
                 table = from_rows((pair.row() for pair in rows), PAIRS, f"{split}/{aspect}")
                 path = folder / f"{aspect}-{index:05d}-of-{count:05d}.parquet"
-                pq.write_table(table, path, compression="zstd")
+                replace_atomically(path, partial(pq.write_table, table, compression="zstd"))
                 written.append(
                     ShardFile(
                         path=path.relative_to(out_dir).as_posix(),

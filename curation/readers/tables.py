@@ -44,15 +44,18 @@ def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
         ) from None
     except json.JSONDecodeError as error:
         raise TableReadError(
-            f"{path}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+            f"{path}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}; "
+            "fix that line (JSON Lines: one object per line)"
         ) from None
     except (pa.ArrowInvalid, OSError, EOFError) as error:
-        raise TableReadError(f"{path}: cannot be read ({error})") from None
+        raise TableReadError(
+            f"{path}: cannot be read ({error}); give a Parquet, JSON or JSON Lines table"
+        ) from None
 
 
 def _iter_rows(path: Path) -> Iterator[dict[str, Any]]:
     if not path.is_file():
-        raise TableReadError(f"{path}: no such file")
+        raise TableReadError(f"{path}: no such file, check the path")
     name = path.name.lower()
     if name.endswith(".parquet"):
         yield from pq.read_table(path).to_pylist()

@@ -41,6 +41,7 @@ from curation.hub import (
     plan_push,
     push_dataset,
 )
+from curation.run_fingerprint import FINGERPRINT_FILE
 from pipelines.cli import app
 
 GITATTRIBUTES = b"*.parquet filter=lfs diff=lfs merge=lfs -text\n"
@@ -551,7 +552,7 @@ def test_a_folder_with_a_secret_is_refused_before_any_upload(
     column = table.schema.get_field_index("chosen")
     pq.write_table(table.set_column(column, "chosen", pa.array(chosen)), shard)
     result = CliRunner().invoke(app, ["push", str(folder), "--repo-id", "org/leaky", "--dry-run"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{shard}: row 1, column 'chosen', line 1: a secret (AWS Access Key)" in " ".join(
         result.output.split()
     )
@@ -571,11 +572,21 @@ def test_dry_run_refuses_a_wrong_schema_shard_and_leaves_out_run_logs(
     shutil.copytree(dataset_dir, folder)
     (folder / "logs" / "assemble").mkdir(parents=True)
     (folder / "logs" / "assemble" / "executor.json").write_text("{}")
+    (folder / FINGERPRINT_FILE).write_text("{}")  # the run record of `codepref assemble`
     plan = plan_push(folder, PushConfig("alice/data"))
     assert plan.files and not any(f.path_in_repo.startswith("logs/") for f in plan.files)
+    assert FINGERPRINT_FILE not in {f.path_in_repo for f in plan.files}
     shard = sorted((folder / "data").rglob("*.parquet"))[0]
     pq.write_table(pa.table({"id": ["x"], "text": ["not a pair"]}), shard)
     result = CliRunner().invoke(app, ["push", str(folder), "--repo-id", "alice/d", "--dry-run"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     message = " ".join(result.output.split())
     assert f"{shard}: not a pairs shard (column 'prompt': missing" in message
+
+
+def test_push_of_a_missing_folder_is_an_input_error(tmp_path: Path):
+    result = CliRunner().invoke(app, ["push", str(tmp_path / "nope"), "--repo-id", "a/b"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "nope: no such dataset folder, give the --out of `codepref assemble`" in lines[0]

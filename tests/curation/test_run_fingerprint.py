@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from curation.credentials import Secret
 from curation.run_fingerprint import (
     FINGERPRINT_FILE,
     OutputInUseError,
@@ -76,3 +78,40 @@ def test_git_repositories_are_identified_by_their_head(tmp_path: Path) -> None:
     second = RunFingerprint.of("mine", {"repo": [repo]}, {})
     assert next(iter(first.inputs.values())).startswith("git ")
     assert second.differences(first) and "input repo" in second.differences(first)[0]
+
+
+@dataclass
+class _Inner:
+    workers: int = 4
+    ratio: float = 2.0
+    licenses: frozenset[str] = frozenset({"mit", "isc", "apache-2.0"})
+
+
+@dataclass
+class _Config:
+    problems: Path
+    out: Path
+    repos: list[Path] = field(default_factory=list)
+    secret_policy: str = "drop"
+    api_key: Secret | None = None
+    inner: _Inner = field(default_factory=_Inner)
+
+
+def test_of_config_splits_inputs_from_settings_and_never_records_a_credential(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "problems.jsonl"
+    data.write_text("{}\n")
+    config = _Config(data, tmp_path / "out", api_key=Secret("sk-fingerprint-test", "X_KEY"))
+    fingerprint = RunFingerprint.of_config("generate", config, ignore=("out", "inner.workers"))
+    assert list(fingerprint.inputs) == [f"problems {data.resolve()}"]
+    assert fingerprint.settings == {
+        "repos": [],
+        "secret_policy": "drop",
+        "inner.ratio": 2.0,
+        "inner.licenses": ["apache-2.0", "isc", "mit"],  # sorted: a set's order varies
+    }
+    assert "sk-fingerprint-test" not in fingerprint.to_json()
+    config.inner.ratio = 3.0
+    changed = RunFingerprint.of_config("generate", config, ignore=("out", "inner.workers"))
+    assert changed.differences(fingerprint) == ["setting inner.ratio: 2.0 -> 3.0"]

@@ -39,10 +39,10 @@ def test_cli_assemble_writes_the_folder_and_reports(producers: list[Path], tmp_p
     assert "duplicate_id" in result.output
     assert stats["config"]["seed"] == 2 and stats["config"]["max_per_cell"] == 30
     again = runner.invoke(app, ["assemble", str(producers[0]), "--out", str(out)])
-    assert again.exit_code == 1
+    assert again.exit_code == 2
     assert "--overwrite" in again.output
     bad = runner.invoke(app, ["assemble", str(tmp_path / "nope.parquet"), "--out", str(out)])
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
     assert "nope.parquet: no such file" in bad.output
     shares = runner.invoke(
         app, ["assemble", str(producers[0]), "--out", str(tmp_path / "x"), "--system-shares", "1"]
@@ -56,7 +56,7 @@ def test_a_pair_with_a_secret_is_refused_naming_the_shard_and_row(tmp_path: Path
     rows[3]["chosen"] = f'SLACK = "{token}"\n\ndef f():\n    return 3\n'
     src = write(tmp_path / "pairs.parquet", rows)
     result = CliRunner().invoke(app, ["assemble", str(src), "--out", str(tmp_path / "ds")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "column 'chosen', line 1: a secret (Slack Token)" in result.output
     assert ".parquet: row " in result.output and token not in result.output
     # no card: the folder is not a dataset folder `codepref push` would take
@@ -100,5 +100,5 @@ def test_card_states_the_privacy_practice_and_the_mined_repositories(tmp_path: P
     result = CliRunner().invoke(
         app, ["assemble", str(src), "--out", str(tmp_path / "ds2"), "--mining-stats", str(bad)]
     )
-    assert result.exit_code == 1 and "bad.json: not a mining stats.json" in result.output
+    assert result.exit_code == 2 and "bad.json: not a mining stats.json" in result.output
     assert not (tmp_path / "ds2").exists()

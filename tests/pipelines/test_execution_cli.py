@@ -234,7 +234,13 @@ SOLUTIONS_OK = json.dumps(SOLUTION_ROWS[0]) + "\n"
 
 # (case, problems file name, its bytes, solutions bytes, what the one-line error must say)
 BAD_EXECUTE_INPUTS = [
-    ("empty parquet", "p.parquet", b"", SOLUTIONS_OK, "p.parquet: cannot be read"),
+    (
+        "empty parquet",
+        "p.parquet",
+        b"",
+        SOLUTIONS_OK,
+        "give a Parquet, JSON or JSON Lines table",
+    ),
     ("invalid json", "p.json", b"[{bad", SOLUTIONS_OK, "p.json: invalid JSON at line 1"),
     ("bad utf-8 jsonl", "p.jsonl", b'{"id": "\xff"}\n', SOLUTIONS_OK, "p.jsonl: not UTF-8 text"),
     (
@@ -304,6 +310,21 @@ def test_mutate_bad_sources_get_one_line_errors(
     assert str(path) in lines[0]
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing.py", "missing.py: no such file, check the path"),
+        ("notes.txt", "notes.txt: unknown extension, pass --lang (one of C, CSharp"),
+    ],
+)
+def test_mutate_bad_paths_get_one_line_errors(name: str, message: str, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x = 1\n")
+    result = runner.invoke(app, ["mutate", str(tmp_path / name)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines
+
+
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     (tmp_path / "p.json").write_text("[{bad")
     arguments = [str(tmp_path / "p.json"), str(tmp_path / "p.json"), "--out", str(tmp_path)]
@@ -326,7 +347,7 @@ def test_reused_out_resumes_the_same_run_and_refuses_another(tmp_path: Path) -> 
     other = runner.invoke(app, [*base, "--repeats", "2"])
     assert other.exit_code == 2
     message = " ".join(other.output.split())
-    assert "holds a different execute run (setting repeats: 1 -> 2)" in message
+    assert "holds a different run of codepref execute (setting repeats: 1 -> 2)" in message
     assert "--overwrite" in message
     write_jsonl(solutions, SOLUTION_ROWS[:1])  # an input changed: named too
     changed = runner.invoke(app, [*base, "--repeats", "1"])

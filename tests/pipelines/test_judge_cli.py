@@ -73,22 +73,58 @@ def test_judge_command_writes_judgements_kept_pairs_and_report(
     assert scripted.state.headers[0]["authorization"] == "Bearer sk-cli"
 
 
-def test_judge_command_rejects_bad_arguments(tmp_path, monkeypatch):
+# (case, PAIRS: file name and rows or raw bytes, options, what the one-line error must say)
+BAD_JUDGE_INPUTS = [
+    ("missing file", "nope.parquet", None, [], "nope.parquet: no such file"),
+    ("not parquet", "p.parquet", b"PAR1 no", [], "p.parquet: not a Parquet file"),
+    (
+        "wrong columns",
+        "p.parquet",
+        [{"id": "x", "text": "y"}],
+        [],
+        "p.parquet: no column prompt, chosen, rejected, language, aspect (or pass --aspect)",
+    ),
+    ("unknown aspect", "p.parquet", [{"id": "x"}], ["--aspect", "beauty"], "unknown aspect"),
+    ("no endpoint", "p.parquet", [{"id": "x"}], [], "pass it or set CODEPREF_JUDGE_URL"),
+    (
+        "unknown engine",
+        "p.parquet",
+        [{"id": "x"}],
+        ["--engine", "tgi"],
+        "unknown --engine 'tgi'; expected openai or vllm",
+    ),
+]
+if importlib.util.find_spec("vllm") is None:
+    BAD_JUDGE_INPUTS.append(
+        ("vllm missing", "p.parquet", [{"id": "x"}], ["--engine", "vllm"], "pip install")
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "content", "options", "message"),
+    BAD_JUDGE_INPUTS,
+    ids=[c[0] for c in BAD_JUDGE_INPUTS],
+)
+def test_judge_bad_inputs_get_one_line_errors(
+    case, name, content, options, message, tmp_path, monkeypatch
+):
     monkeypatch.delenv("CODEPREF_JUDGE_URL", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    pairs = write_pairs(tmp_path / "p.parquet", [{"id": "x"}])
-    runner = CliRunner()
-    missing = runner.invoke(app, ["judge", str(tmp_path / "nope.parquet"), "--out", "o"])
-    assert missing.exit_code != 0 and "no such file" in missing.output
-    aspect = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--aspect", "beauty"])
-    assert aspect.exit_code != 0 and "unknown aspect" in aspect.output
-    endpoint = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--model", "m"])
-    assert endpoint.exit_code != 0 and "CODEPREF_JUDGE_URL" in endpoint.output
-    engine = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--engine", "tgi"])
-    assert engine.exit_code != 0 and "unknown engine 'tgi'" in engine.output
-    if importlib.util.find_spec("vllm") is None:
-        vllm = runner.invoke(app, ["judge", str(pairs), "--out", "o", "--engine", "vllm"])
-        assert vllm.exit_code != 0 and "needs the optional dependency" in vllm.output
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        write_pairs(path, content)
+    out = tmp_path / "o"
+    arguments = ["judge", str(path), "--out", str(out), "--model", "m", *options]
+    if case not in ("no endpoint", "unknown engine", "vllm missing"):
+        arguments += ["--endpoint", "http://127.0.0.1:9/v1"]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert message in lines[0]
+    assert not out.exists()  # refused before --out is made
 
 
 def test_empty_input_gives_empty_outputs(scripted, pair_rows, tmp_path):

@@ -97,7 +97,7 @@ def test_reused_out_refuses_another_repository(repo: Path, tmp_path: Path) -> No
     refused = CliRunner().invoke(app, [*args, str(other)])
     assert refused.exit_code == 2
     message = " ".join(refused.output.split())
-    assert "holds a different mine run" in message and str(other) in message
+    assert "holds a different run of codepref mine" in message and str(other) in message
     assert "--overwrite" in message
     fresh = CliRunner().invoke(app, [*args, str(other), "--overwrite"])
     assert fresh.exit_code == 0, fresh.output

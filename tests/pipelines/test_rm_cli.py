@@ -32,3 +32,26 @@ def test_train_bad_pairs_fail_before_the_model_is_loaded(
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines
     assert not (tmp_path / "run").exists()
+
+
+# (case, --model, --pairs, what the one-line error must say)
+BAD_SCORE_INPUTS = [
+    ("missing model", "no-model", "pairs.parquet", "no-model: no such model folder, give the"),
+    ("missing pairs", ".", "missing.parquet", "no pairs file matches missing.parquet; give"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "model", "pairs", "message"), BAD_SCORE_INPUTS, ids=[c[0] for c in BAD_SCORE_INPUTS]
+)
+def test_score_bad_inputs_fail_before_torch_loads(
+    case: str, model: str, pairs: str, message: str, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pairs.parquet").write_bytes(b"")
+    arguments = ["score", "--model", model, "--pairs", pairs, "--out", "scores.parquet"]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines
+    assert not (tmp_path / "scores.parquet").exists()

@@ -69,6 +69,13 @@ def test_config_errors_name_the_file_and_key(tmp_path: Path, text: str, message:
     assert message in str(raised.value)
 
 
+def test_an_unknown_executor_flag_names_the_choices(tmp_path: Path) -> None:
+    config = tmp_path / "bench.toml"
+    config.write_text(f'pipeline = "benchmark"\ndataset = "{tmp_path}/ds"\nout = "{tmp_path}/b"\n')
+    with pytest.raises(ConfigError, match="--executor must be one of local, slurm, ray, got 'k8s'"):
+        load_pipeline(config, executor="k8s")
+
+
 def test_slurm_executor_renders_an_sbatch_array_script(tmp_path: Path) -> None:
     """No Slurm exists here: render the launch script datatrove would submit and check it."""
     config = ExecutorConfig(

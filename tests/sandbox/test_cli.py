@@ -121,7 +121,12 @@ def test_run_refuses_without_namespaces_unless_the_risk_is_named(adder, tmp_path
 BAD_RUNS = [
     ("non-utf-8 source", b'print("\xff")\n', [], "not UTF-8 text"),
     ("unknown language", b"print(1)\n", ["--lang", "Fortran"], "unknown language 'Fortran'"),
-    ("unknown backend", b"print(1)\n", ["--sandbox", "bogus"], "unknown sandbox backend 'bogus'"),
+    (
+        "unknown backend",
+        b"print(1)\n",
+        ["--sandbox", "bogus"],
+        "expected one of auto, docker, process",
+    ),
     ("negative time", b"print(1)\n", ["--time", "-1"], "limit time_s must be a positive number"),
     ("zero memory", b"print(1)\n", ["--memory", "0"], "limit memory_mb must be a positive number"),
 ]
