@@ -16,9 +16,11 @@ from pipelines.cli import app
 def test_demo_runs_every_stage_and_reports(tmp_path: Path, monkeypatch) -> None:
     """`codepref demo`, shortened training (4 steps of 256 tokens: the mechanics, not the
     accuracy), on the real sandbox and the embedded history: all 5 criteria in all 8
-    languages, the RM evaluated with CIs next to the shortcut baselines, the shortcut
-    tables, within the CPU budget of 10 minutes on 2 cores. Whether the default training
-    beats chance is measured by the demo itself (issue 19 keeps that goal open)."""
+    languages (readability and security at least 3 each), every criterion in the held-out
+    benchmark, the RM evaluated with CIs next to the shortcut baselines, the shortcut
+    tables with their measured values, within the CPU budget of 10 minutes on 2 cores.
+    Whether the default training beats chance is not asserted: 4 steps cannot show it, and
+    the full training did not fit a test (see the README's demo section)."""
     monkeypatch.delenv("CODEPREF_JUDGE_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "200")  # rich wraps table titles and headers at 80
     out = tmp_path / "demo"
@@ -37,6 +39,11 @@ def test_demo_runs_every_stage_and_reports(tmp_path: Path, monkeypatch) -> None:
     for aspect in ASPECTS:
         for language in LANGUAGE_NAMES:
             assert counts[aspect][language] > 0, (aspect, language)
+    for aspect in ("Readability_Maintainability", "Security_Hardness"):  # the embedded history
+        assert all(counts[aspect][language] >= 3 for language in LANGUAGE_NAMES), counts[aspect]
+    commit_pairs = summary["commits"]["pairs"]
+    assert commit_pairs["pairs_Readability_Maintainability"] >= 24, commit_pairs
+    assert commit_pairs["pairs_Security_Hardness"] >= 24, commit_pairs
     drops = summary["commits"]["mining"]["drops_by_reason"]
     assert {"multi_file", "merge_message", "renamed_file", "shallow_ast"} <= set(drops)
 
@@ -53,6 +60,10 @@ def test_demo_runs_every_stage_and_reports(tmp_path: Path, monkeypatch) -> None:
     benchmark = pl.read_parquet(out / "benchmark" / "benchmark.parquet")
     assert benchmark.height == summary["benchmark"]["kept"] > 0
     assert set(benchmark["prompt"]).isdisjoint(set(train["prompt"]))
+    # every criterion is held out, with the validation share folded into the benchmark
+    assert set(benchmark["aspect"]) == set(ASPECTS)
+    assert set(summary["dataset"]["splits"]) == {"train", "test"}
+    assert benchmark.height >= 120, benchmark.height
     assert (out / "dataset" / "README.md").read_text().startswith("---\n")
 
     runs = summary["evaluation"]["runs"]
@@ -64,6 +75,24 @@ def test_demo_runs_every_stage_and_reports(tmp_path: Path, monkeypatch) -> None:
     shortcuts = {r["aspect"] for r in summary["evaluation"]["shortcuts"]}
     assert shortcuts == set(benchmark["aspect"])
     assert {r["aspect"] for r in summary["dataset"]["shortcuts"]} == set(ASPECTS)
+    # the shortcut table holds the measured shares: "longer is better" per aspect, all splits
+    dataset = pl.concat(
+        [pl.read_parquet(f) for f in sorted((out / "dataset" / "data").glob("*/*.parquet"))],
+        how="diagonal_relaxed",
+    )
+    longer = dataset.with_columns(
+        chosen_len=pl.col("chosen").str.len_chars(), rejected_len=pl.col("rejected").str.len_chars()
+    ).with_columns(
+        agree=pl.when(pl.col("chosen_len") > pl.col("rejected_len"))
+        .then(1.0)
+        .when(pl.col("chosen_len") < pl.col("rejected_len"))
+        .then(0.0)
+        .otherwise(0.5)
+    )
+    expected_length = dict(longer.group_by("aspect").agg(pl.col("agree").mean()).iter_rows())
+    for row in summary["dataset"]["shortcuts"]:
+        if row["language"] == "all":
+            assert row["length"] == pytest.approx(expected_length[row["aspect"]], abs=5e-5), row
     assert "Surface shortcuts" in (out / "dataset" / "README.md").read_text()
     assert "Surface shortcuts" in (out / "bench" / "report" / "leaderboard.md").read_text()
     assert summary["cpu_seconds"] < 2 * 600, summary["cpu_seconds"]
