@@ -7,7 +7,8 @@ the last non-pad token, so this module defines it: the backbone (any ``AutoModel
 plus ``score``. The head reads the last attended token by default or, with ``pooling="mean"``,
 the mean of the attended states: a sentence encoder such as MiniLM is trained to put the
 meaning of a text into that mean, not into its ``[SEP]`` state (a frozen MiniLM's mean states
-separate the demo's held-out pairs better than its ``[SEP]`` states: 0.65 against 0.59).
+separate the demo's 147 held-out pairs better than its ``[SEP]`` states, with a logistic head
+fitted on the training split: 0.687 against 0.653).
 
 This file is copied into every checkpoint that holds such a model (``auto_map`` in its
 config), so that ``AutoModelForSequenceClassification.from_pretrained(dir,
