@@ -137,6 +137,16 @@ class EncoderRewardModel(PreTrainedModel):
         self.config.encoder.vocab_size = embeddings.weight.shape[0]
         return embeddings
 
+    def pool(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """The ``[batch, hidden]`` states the head reads: the last attended token's, or the
+        mean of the attended ones (``config.pooling``)."""
+        attention_mask = attention_mask.to(hidden.device)
+        if getattr(self.config, "pooling", "last") == "mean":
+            weights = attention_mask.to(hidden.dtype).unsqueeze(-1)
+            return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1)
+        rows = torch.arange(hidden.shape[0], device=hidden.device)
+        return hidden[rows, last_token_index(attention_mask)]
+
     def forward(
         self,
         input_ids: torch.Tensor | None = None,
@@ -168,14 +178,7 @@ class EncoderRewardModel(PreTrainedModel):
         hidden = out[0]
         if attention_mask is None:
             attention_mask = torch.ones(hidden.shape[:2], dtype=torch.long, device=hidden.device)
-        attention_mask = attention_mask.to(hidden.device)
-        if getattr(self.config, "pooling", "last") == "mean":
-            weights = attention_mask.to(hidden.dtype).unsqueeze(-1)
-            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1)
-        else:
-            rows = torch.arange(hidden.shape[0], device=hidden.device)
-            pooled = hidden[rows, last_token_index(attention_mask)]
-        logits = self.score(pooled)
+        logits = self.score(self.pool(hidden, attention_mask))
         loss = None
         if labels is not None:
             loss = nn.functional.mse_loss(logits.squeeze(-1), labels.to(logits.dtype))
