@@ -53,6 +53,12 @@ def train_command(
     head_lr: Annotated[
         float | None, typer.Option("--head-lr", help="The score head's rate (default: --lr).")
     ] = None,
+    pooling: Annotated[
+        str | None,
+        typer.Option(
+            "--pooling", help="What an encoder's head reads: last (token) or mean (of states)."
+        ),
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue from the latest checkpoint.")
@@ -82,6 +88,7 @@ def train_command(
         "global_batch_size": global_batch_size,
         "lr": lr,
         "head_lr": head_lr,
+        "pooling": pooling,
         "seed": seed,
         "resume": resume or None,
     }

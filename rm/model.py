@@ -167,11 +167,14 @@ class RewardModel(nn.Module):
         *,
         dtype: torch.dtype | None = None,
         attn_implementation: str | None = None,
+        pooling: str | None = None,
     ) -> RewardModel:
         """Load a base LM, an encoder, or a reward checkpoint saved by :meth:`save`.
 
         A base encoder (or another tool's encoder classifier, whose pooled-``[CLS]`` head is
-        left out) becomes an :class:`EncoderRewardModel` with a zero head.
+        left out) becomes an :class:`EncoderRewardModel` with a zero head that reads
+        ``pooling`` (``last`` when None). A checkpoint keeps the pooling it was trained with,
+        and asking a causal LM for another than its last token is an error.
         """
         kwargs: dict = {}
         if dtype is not None:
@@ -180,7 +183,13 @@ class RewardModel(nn.Module):
             kwargs["attn_implementation"] = attn_implementation
         config = AutoConfig.from_pretrained(name_or_path)
         if isinstance(config, EncoderRewardConfig):
+            if pooling is not None and pooling != config.pooling:
+                raise ValueError(
+                    f"{name_or_path}: the checkpoint pools {config.pooling!r}, not {pooling!r}"
+                )
             return cls(load_sequence_classifier(name_or_path, **kwargs))
+        if is_causal_config(config) and pooling not in (None, "last"):
+            raise ValueError(f"{name_or_path}: a causal LM reads its last token, not {pooling!r}")
         archs = config.architectures or []
         is_reward_ckpt = any(a.endswith("ForSequenceClassification") for a in archs)
         if not is_causal_config(config):
@@ -191,7 +200,7 @@ class RewardModel(nn.Module):
                     archs[0],
                 )
             encoder = AutoModel.from_pretrained(name_or_path, **kwargs)
-            return cls(EncoderRewardModel.from_encoder(encoder))
+            return cls(EncoderRewardModel.from_encoder(encoder, pooling or "last"))
         if not is_reward_ckpt:
             causal_lm = AutoModelForCausalLM.from_pretrained(name_or_path, **kwargs)
             return cls.from_causal_lm(causal_lm)

@@ -36,6 +36,9 @@ class TrainConfig:
     # zero for a short run and passes the backbone almost no gradient; raising ``lr`` for
     # everything instead collapses a small encoder (every sequence gets the same hidden state).
     head_lr: float | None = None
+    # What the score head of an encoder backbone reads: "last" (the final token) or "mean"
+    # (the mean of the attended states); None keeps a checkpoint's own, "last" for a base.
+    pooling: str | None = None
     min_lr: float = 5e-7
     warmup_ratio: float = 0.05
     betas: tuple[float, float] = (0.9, 0.95)

@@ -91,7 +91,7 @@ class RewardTrainer:
         self.tokenizer = AutoTokenizer.from_pretrained(config.model)
         added = ensure_pad_token(self.tokenizer)
         self.model = RewardModel.from_pretrained(
-            config.model, attn_implementation=config.attn_implementation
+            config.model, attn_implementation=config.attn_implementation, pooling=config.pooling
         )
         if added:
             resize_for_tokenizer(self.model, self.tokenizer)

@@ -21,7 +21,7 @@ from rm.model import RewardModel, load_sequence_classifier
 from tests.fixtures.smoke_pairs import learnable_pairs
 
 
-def _tiny(seed: int = 0) -> EncoderRewardModel:
+def _tiny(seed: int = 0, pooling: str = "last") -> EncoderRewardModel:
     config = BertConfig(
         vocab_size=100,
         hidden_size=32,
@@ -32,7 +32,9 @@ def _tiny(seed: int = 0) -> EncoderRewardModel:
         pad_token_id=0,
     )
     torch.manual_seed(seed)
-    return EncoderRewardModel(EncoderRewardConfig(encoder=config, pad_token_id=0)).eval()
+    return EncoderRewardModel(
+        EncoderRewardConfig(encoder=config, pad_token_id=0, pooling=pooling)
+    ).eval()
 
 
 def _randomise_head(model: EncoderRewardModel, seed: int = 1) -> None:
@@ -86,6 +88,35 @@ def test_reward_is_read_at_the_last_non_pad_token() -> None:
         assert moved[0] != base[0] and moved[1] == base[1]
         # Without a mask the last token that is not config.pad_token_id is read.
         assert torch.equal(model(input_ids=ids).logits.squeeze(-1), base)
+
+
+def test_mean_pooling_reads_the_mean_of_the_attended_states(tmp_path: Path) -> None:
+    model = _tiny(pooling="mean")
+    _randomise_head(model)
+    ids = torch.tensor([[5, 6, 7, 8, 0, 0], [5, 6, 7, 8, 9, 10]])
+    mask = (ids != 0).long()
+    with torch.no_grad():
+        rewards = model(input_ids=ids, attention_mask=mask).logits.squeeze(-1)
+        hidden = model.encoder(input_ids=ids, attention_mask=mask)[0]
+        means = torch.stack([hidden[0, :4].mean(0), hidden[1].mean(0)])
+        assert torch.allclose(rewards, model.score(means).squeeze(-1), atol=1e-6)
+        repadded = ids.clone()
+        repadded[0, 4:] = 42  # padding still moves nothing
+        repadded_rewards = model(input_ids=repadded, attention_mask=mask).logits.squeeze(-1)
+        assert torch.equal(repadded_rewards, rewards)
+        first = ids.clone()
+        first[0, 0] = 44  # but every attended token does, not only the last
+        assert model(input_ids=first, attention_mask=mask).logits[0, 0] != rewards[0]
+    model.save_pretrained(tmp_path / "ckpt")
+    again = EncoderRewardModel.from_pretrained(tmp_path / "ckpt").eval()
+    assert again.config.pooling == "mean"
+    with torch.no_grad():
+        assert torch.equal(again(input_ids=ids, attention_mask=mask).logits.squeeze(-1), rewards)
+
+
+def test_unknown_pooling_is_refused() -> None:
+    with pytest.raises(ValueError, match="pooling must be one of last, mean, not 'max'"):
+        _tiny(pooling="max")
 
 
 def test_labels_give_the_regression_loss() -> None:

@@ -176,3 +176,17 @@ def test_pad_equal_to_eos_is_replaced(tiny_qwen3: Path) -> None:
 def test_last_token_index_reads_rightmost_attended() -> None:
     mask = torch.tensor([[1, 1, 1, 0], [1, 0, 0, 0], [1, 1, 1, 1]])
     assert last_token_index(mask).tolist() == [2, 0, 3]
+
+
+def test_pooling_is_chosen_for_a_base_encoder_and_kept_by_a_checkpoint(
+    minilm_path: Path, tiny_qwen3: Path, tmp_path: Path
+) -> None:
+    model = RewardModel.from_pretrained(minilm_path, pooling="mean")
+    assert model.seq_cls.config.pooling == "mean"
+    assert RewardModel.from_pretrained(minilm_path).seq_cls.config.pooling == "last"
+    model.save(tmp_path / "rm", AutoTokenizer.from_pretrained(minilm_path))
+    assert RewardModel.from_pretrained(tmp_path / "rm").seq_cls.config.pooling == "mean"
+    with pytest.raises(ValueError, match="the checkpoint pools 'mean', not 'last'"):
+        RewardModel.from_pretrained(tmp_path / "rm", pooling="last")
+    with pytest.raises(ValueError, match="a causal LM reads its last token, not 'mean'"):
+        RewardModel.from_pretrained(tiny_qwen3, pooling="mean")
