@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from curation.languages import normalize_language
 
 from .api import HARNESS, Comparison, Job, Limits, Program, RunResult, Status, TestCase
+from .compile_cache import CompileCache
 from .worker import Worker, WorkerError
 
 log = logging.getLogger(__name__)
@@ -29,11 +30,23 @@ class WorkerPool:
     name = ""
 
     def __init__(
-        self, *, workers: int = 2, limits: Limits | None = None, count_instructions: bool = False
+        self,
+        *,
+        workers: int = 2,
+        limits: Limits | None = None,
+        count_instructions: bool = False,
+        compile_cache: bool = True,
+        compile_cache_dir: str | None = None,
     ) -> None:
+        """``compile_cache`` shares each source's build among the workers of this sandbox
+        (see :mod:`sandbox.compile_cache`); ``compile_cache_dir`` also keeps the builds
+        there for later runs."""
         self.workers = workers
         self.limits = limits or Limits()
         self.count_instructions = count_instructions
+        self.compile_cache = (
+            CompileCache(compile_cache_dir) if compile_cache or compile_cache_dir else None
+        )
         self._idle: dict[str, list[Worker]] = defaultdict(list)
         self._live: set[Worker] = set()
         self._lock = threading.Lock()

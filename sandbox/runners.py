@@ -49,6 +49,8 @@ class Runner:
     cache: str | None = None
     # Files written next to every program of the language (a preload module).
     support: Mapping[str, str] = field(default_factory=dict)
+    # The command that prints the compiler's version: part of the compile cache key.
+    version: tuple[str, ...] | None = None
 
     def source_name(self, source: str) -> str:
         return self.stem(source) + self.extension
@@ -152,6 +154,7 @@ RUNNERS: dict[str, Runner] = {
             language="C",
             extension=".c",
             compile=("gcc", "-O2", "-std=gnu17", "-pipe", "-o", "main", "{src}", "-lm"),
+            version=("gcc", "--version"),
             run=("./main",),
             memory_markers=_NATIVE_OOM,
         ),
@@ -160,6 +163,7 @@ RUNNERS: dict[str, Runner] = {
             extension=".cpp",
             # libcrypto: HumanEval-X (like its reference harness) links OpenSSL's MD5.
             compile=("g++", "-O2", "-std=c++17", "-pipe", "-o", "main", "{src}", "-lcrypto"),
+            version=("g++", "--version"),
             run=("./main",),
             memory_markers=_NATIVE_OOM,
         ),
@@ -176,6 +180,7 @@ RUNNERS: dict[str, Runner] = {
                 "{src}",
             ),
             run=("mono", "main.exe"),
+            version=("mcs", "--version"),
             env={"MONO_GC_PARAMS": "max-heap-size=0"},
             memory_markers=("OutOfMemoryException", "Out of memory"),
             address_space_limit=False,
@@ -204,6 +209,7 @@ RUNNERS: dict[str, Runner] = {
             address_space_limit=False,
             stem=go_file_stem,
             cache="/tmp/.gocache",
+            version=("go", "version"),
         ),
         Runner(
             language="Java",
@@ -233,6 +239,7 @@ RUNNERS: dict[str, Runner] = {
             memory_markers=("java.lang.OutOfMemoryError",),
             address_space_limit=False,
             stem=java_class_name,
+            version=("javac", "-version"),
         ),
         Runner(
             language="JavaScript",

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from .api import Comparison, Limits, Program, RunResult, Status, TestCase, TestOutcome
 from .cgroups import Cgroup
+from .compile_cache import Build, CompileCache, build_key
 from .runners import Runner, runner_for
 from .verdicts import Observation, classify, tail
 
@@ -96,9 +97,11 @@ class Worker:
         image: str = "",
         cgroup: Cgroup | None = None,
         count_instructions: bool = False,
+        compile_cache: CompileCache | None = None,
         on_close: Callable[[], None] | None = None,
     ) -> None:
         self.channel = channel
+        self.compile_cache = compile_cache
         self.backend = backend
         self.image = image
         self.cgroup = cgroup
@@ -130,12 +133,24 @@ class Worker:
         would most likely do it again, and each further test would cost the full limit.
         """
         runner = runner_for(program.language)
+        files = runner.files(program)
+        key = self._cache_key(runner, program, files, limits)
+        build = self.compile_cache.lookup(key) if key is not None else None
         workdir = f"job{next(self._jobs)}"
-        written = self.channel.request(
-            {"op": "write", "dir": workdir, "files": runner.files(program)}, CHANNEL_GRACE_S
-        )
-        self._home = written["dir"]
-        return self._compile_and_test(runner, program, tests, limits, comparison, workdir)
+        request = {"op": "write", "dir": workdir, "files": files}
+        if build is not None and build.files:
+            request["blobs"] = build.blobs()
+        try:
+            written = self.channel.request(request, CHANNEL_GRACE_S)
+            self._home = written["dir"]
+            if build is not None:
+                return self._test_build(build, runner, program, tests, limits, comparison, workdir)
+            return self._compile_and_test(
+                runner, program, tests, limits, comparison, workdir, key, set(files)
+            )
+        finally:
+            if key is not None and build is None:
+                self.compile_cache.abandon(key)  # a no-op once stored
 
     def writable_dirs(self) -> list[str]:
         """The directories the supervisor empties before every job and every test."""
@@ -149,7 +164,11 @@ class Worker:
         limits: Limits,
         comparison: Comparison,
         workdir: str,
+        key: str | None = None,
+        written: set[str] | None = None,
     ) -> RunResult:
+        """Compile (when the language does), then run the tests; with a cache ``key``, a
+        build the compiler finished on its own is kept for the next job of that key."""
         compile_s = 0.0
         compile_output = ""
         argv = runner.compile_argv(program.source)
@@ -173,9 +192,84 @@ class Worker:
             if exceeded or seen["exit_code"] != 0:
                 if exceeded:
                     compile_output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
+                elif key is not None and seen["exit_code"] > 0 and not seen["oom_killed"]:
+                    self.compile_cache.store(
+                        key, Build(output=compile_output, compile_s=compile_s, failed=True)
+                    )
                 return self._result(Status.COMPILE_ERROR, (), compile_s, compile_output)
         # The build (or the source) is what every test starts from, and all it starts from.
+        sealed = self.channel.request(
+            {"op": "seal", "dir": workdir, "return": key is not None}, CHANNEL_GRACE_S
+        )
+        if key is not None:
+            build = Build.from_sealed(sealed["sealed"], written or set(), compile_output, compile_s)
+            self.compile_cache.store(key, build)
+        return self._run_tests(
+            runner, program, tests, limits, comparison, workdir, compile_s, compile_output
+        )
+
+    def _test_build(
+        self,
+        build: Build,
+        runner: Runner,
+        program: Program,
+        tests: Sequence[TestCase],
+        limits: Limits,
+        comparison: Comparison,
+        workdir: str,
+    ) -> RunResult:
+        """Run the tests against a cached build, written into the work dir with the source."""
+        if build.failed:
+            return self._result(Status.COMPILE_ERROR, (), build.compile_s, build.output)
         self.channel.request({"op": "seal", "dir": workdir}, CHANNEL_GRACE_S)
+        return self._run_tests(
+            runner, program, tests, limits, comparison, workdir, build.compile_s, build.output
+        )
+
+    def _cache_key(
+        self, runner: Runner, program: Program, files: dict[str, str], limits: Limits
+    ) -> str | None:
+        """The compile cache key of this program, or None when nothing is to be cached."""
+        argv = runner.compile_argv(program.source)
+        if self.compile_cache is None or argv is None or runner.version is None:
+            return None
+        version = self.compile_cache.version(
+            self.image, runner.language, lambda: self._compiler_version(runner, limits)
+        )
+        return build_key(runner.language, version, argv, runner.env, files)
+
+    def _compiler_version(self, runner: Runner, limits: Limits) -> str:
+        """What the compiler says its version is (in a scratch work dir of its own)."""
+        assert runner.version is not None
+        workdir = f"probe{next(self._jobs)}"
+        self.channel.request({"op": "write", "dir": workdir, "files": {}}, CHANNEL_GRACE_S)
+        seen = self._exec(
+            runner,
+            list(runner.version),
+            workdir,
+            "",
+            time_s=limits.compile_time_s,
+            memory_mb=max(COMPILE_MEMORY_MB, limits.memory_mb),
+            output_bytes=COMPILE_OUTPUT_BYTES,
+            pids=max(limits.pids, 256),
+        )
+        if seen["exit_code"] != 0 or seen["timed_out"]:
+            raise WorkerError(
+                f"{runner.version[0]} does not tell its version: {tail(seen['stderr'])}"
+            )
+        return seen["stdout"] + seen["stderr"]
+
+    def _run_tests(
+        self,
+        runner: Runner,
+        program: Program,
+        tests: Sequence[TestCase],
+        limits: Limits,
+        comparison: Comparison,
+        workdir: str,
+        compile_s: float,
+        compile_output: str,
+    ) -> RunResult:
         outcomes: list[TestOutcome] = []
         for test in tests:
             outcome = self._run_test(runner, program, test, limits, comparison, workdir)

@@ -162,11 +162,19 @@ class ProcessSandbox(WorkerPool):
         workers: int = 2,
         limits: Limits | None = None,
         count_instructions: bool = False,
+        compile_cache: bool = True,
+        compile_cache_dir: str | None = None,
         tmpfs_mb: int = 1024,
         isolation: Isolation | None = None,
         allow_unisolated: bool = False,
     ) -> None:
-        super().__init__(workers=workers, limits=limits, count_instructions=count_instructions)
+        super().__init__(
+            workers=workers,
+            limits=limits,
+            count_instructions=count_instructions,
+            compile_cache=compile_cache,
+            compile_cache_dir=compile_cache_dir,
+        )
         self.tmpfs_mb = tmpfs_mb
         self.isolation = isolation or detect_isolation()
         self.supervisor = supervisor_binary()
@@ -236,6 +244,7 @@ class ProcessSandbox(WorkerPool):
                 image=self.image,
                 cgroup=cgroup,
                 count_instructions=self.count_instructions,
+                compile_cache=self.compile_cache,
                 on_close=release,
             )
         except Exception:

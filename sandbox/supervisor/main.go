@@ -102,6 +102,16 @@ type request struct {
 	Fresh bool `json:"fresh"`
 	// Cache: a build cache directory restored for this exec and collected after it.
 	Cache string `json:"cache"`
+	// Blobs: binary files (a cached build) written with their mode next to Files.
+	Blobs map[string]blob `json:"blobs"`
+	// Return: a seal answers with the sealed files, for the sandbox's compile cache.
+	Return bool `json:"return"`
+}
+
+// blob is a file on the wire: JSON carries its bytes as base64.
+type blob struct {
+	Mode uint32 `json:"mode"`
+	Data []byte `json:"data"`
 }
 
 // execResult is the answer to an "exec" request.
@@ -146,11 +156,11 @@ func (s *supervisor) handle(req *request) (any, error) {
 	case "ping":
 		return map[string]any{"pid": os.Getpid(), "namespace": s.ownNamespace}, nil
 	case "write":
-		return s.write(req.Dir, req.Files)
+		return s.write(req.Dir, req.Files, req.Blobs)
 	case "exec":
 		return s.execute(req)
 	case "seal":
-		return s.seal(req.Dir)
+		return s.seal(req.Dir, req.Return)
 	case "writable":
 		return map[string]any{"dirs": s.writable}, nil
 	}
@@ -315,8 +325,9 @@ func removeIPC() {
 	}
 }
 
-// seal holds the work dir after compilation in memory: each test starts from it.
-func (s *supervisor) seal(name string) (any, error) {
+// seal holds the work dir after compilation in memory: each test starts from it. With
+// giveBack it also answers with those files, before any program has run.
+func (s *supervisor) seal(name string, giveBack bool) (any, error) {
 	workdir, err := s.workdir(name)
 	if err != nil {
 		return nil, err
@@ -343,6 +354,13 @@ func (s *supervisor) seal(name string) (any, error) {
 		if err := os.Chmod(workdir, 0o755); err != nil {
 			return nil, err
 		}
+	}
+	if giveBack {
+		sealed := make(map[string]blob, len(files))
+		for relative, content := range files {
+			sealed[relative] = blob{Mode: uint32(content.mode), Data: content.data}
+		}
+		return map[string]any{"files": len(files), "sealed": sealed}, nil
 	}
 	return map[string]any{"files": len(files)}, nil
 }
@@ -428,7 +446,7 @@ func (s *supervisor) chownForJob(dir string) error {
 	})
 }
 
-func (s *supervisor) write(name string, files map[string]string) (any, error) {
+func (s *supervisor) write(name string, files map[string]string, blobs map[string]blob) (any, error) {
 	workdir, err := s.workdir(name)
 	if err != nil {
 		return nil, err
@@ -448,6 +466,22 @@ func (s *supervisor) write(name string, files map[string]string) (any, error) {
 			return nil, err
 		}
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	for relative, content := range blobs {
+		path := filepath.Join(workdir, relative)
+		if !strings.HasPrefix(path, workdir+string(os.PathSeparator)) {
+			return nil, fmt.Errorf("file %q escapes the work dir", relative)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		mode := os.FileMode(content.Mode).Perm() | 0o200
+		if err := os.WriteFile(path, content.Data, mode); err != nil {
+			return nil, err
+		}
+		if err := os.Chmod(path, mode); err != nil {
 			return nil, err
 		}
 	}
