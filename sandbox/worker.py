@@ -27,6 +27,8 @@ COMPILE_OUTPUT_BYTES = 1 << 20
 CHANNEL_GRACE_S = 15.0
 SUPERVISOR_PIDS = 64
 VALGRIND_SLOWDOWN = 100.0
+# The work dir of a compile worker's warm compiler: kept (emptied) between compiles.
+WARM_DIR = "warm"
 _RESOURCE_VERDICTS = {Status.TIMEOUT, Status.MEMORY_LIMIT, Status.OUTPUT_LIMIT}
 
 
@@ -102,6 +104,9 @@ class Worker:
     ) -> None:
         self.channel = channel
         self.compile_cache = compile_cache
+        # Compiles in a warm compiler of a compile worker (set by the pool, see
+        # WorkerPool.compile_warm): (build, cacheable).
+        self.warm_compile: Callable[..., tuple[Build, bool]] | None = None
         self.backend = backend
         self.image = image
         self.cgroup = cgroup
@@ -136,11 +141,15 @@ class Worker:
         files = runner.files(program)
         key = self._cache_key(runner, program, files, limits)
         build = self.compile_cache.lookup(key) if key is not None else None
-        workdir = f"job{next(self._jobs)}"
-        request = {"op": "write", "dir": workdir, "files": files}
-        if build is not None and build.files:
-            request["blobs"] = build.blobs()
         try:
+            if build is None and self.warm_compile is not None and runner.warm_compiler:
+                build, cacheable = self.warm_compile(runner, program, files, limits)
+                if key is not None and cacheable:
+                    self.compile_cache.store(key, build)
+            workdir = f"job{next(self._jobs)}"
+            request = {"op": "write", "dir": workdir, "files": files}
+            if build is not None and build.files:
+                request["blobs"] = build.blobs()
             written = self.channel.request(request, CHANNEL_GRACE_S)
             self._home = written["dir"]
             if build is not None:
@@ -151,6 +160,41 @@ class Worker:
         finally:
             if key is not None and build is None:
                 self.compile_cache.abandon(key)  # a no-op once stored
+
+    def compile_in_warm_compiler(
+        self, runner: Runner, program: Program, files: dict[str, str], limits: Limits
+    ) -> tuple[Build, bool]:
+        """As a compile worker: compile ``program`` in this worker's warm compiler, under
+        the limits of a compile, and hand back its build: (build, cacheable). Nothing of
+        it stays here: the next compile's write empties the compiler's work dir."""
+        assert runner.warm_compiler is not None
+        request = runner.warm_request(program.source)
+        assert request is not None
+        written = {**files, **runner.warm_files}
+        self.channel.request({"op": "write", "dir": WARM_DIR, "files": written}, CHANNEL_GRACE_S)
+        seen = self._exec(
+            runner,
+            list(runner.warm_compiler),
+            WARM_DIR,
+            "",
+            time_s=limits.compile_time_s,
+            memory_mb=max(COMPILE_MEMORY_MB, limits.memory_mb),
+            output_bytes=COMPILE_OUTPUT_BYTES,
+            pids=max(limits.pids, 256),
+            ask=request,
+        )
+        output = tail(seen["stderr"] + seen["stdout"])
+        exceeded = seen["timed_out"] or seen["cpu_s"] >= limits.compile_time_s
+        if exceeded:
+            output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
+            return Build(output=output, compile_s=seen["wall_s"], failed=True), False
+        if seen["exit_code"] != 0:
+            failed = Build(output=output, compile_s=seen["wall_s"], failed=True)
+            return failed, seen["exit_code"] > 0 and not seen["oom_killed"]
+        sealed = self.channel.request(
+            {"op": "seal", "dir": WARM_DIR, "return": True}, CHANNEL_GRACE_S
+        )
+        return Build.from_sealed(sealed["sealed"], set(written), output, seen["wall_s"]), True
 
     def writable_dirs(self) -> list[str]:
         """The directories the supervisor empties before every job and every test."""
@@ -366,6 +410,7 @@ class Worker:
         count_instructions: bool = False,
         cache: str | None = None,
         fresh: bool = False,
+        ask: list[str] | None = None,
     ) -> dict:
         """Run one process in the supervisor, measured by the cgroup where we can arm it.
 
@@ -395,6 +440,8 @@ class Worker:
             request["cache"] = cache
         if fresh:
             request["fresh"] = True
+        if ask is not None:
+            request["ask"] = ask
         if resting is None and runner.address_space_limit:
             # No cgroup we can arm: RLIMIT_AS is the only memory limit left.
             request["address_space_bytes"] = memory_mb * MIB

@@ -3,6 +3,7 @@ loopback OpenAI-compatible server of the judge tests for every other LLM-using t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ import pytest
 pytest_plugins = ["tests.fixtures.judge_server", "tests.fixtures.models", "tests.fixtures.crb"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+# CODEPREF_SHARED_DATA (as for the benchmarks) when the checkout is not beside shared/.
+SHARED_DATA = Path(os.environ.get("CODEPREF_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")

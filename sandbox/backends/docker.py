@@ -143,6 +143,7 @@ class DockerSandbox(WorkerPool):
         count_instructions: bool = False,
         compile_cache: bool = True,
         compile_cache_dir: str | None = None,
+        warm_compilers: bool = True,
         client: docker.DockerClient | None = None,
         cpus: float = 1.0,
         tmpfs_mb: int = 1024,
@@ -155,6 +156,7 @@ class DockerSandbox(WorkerPool):
             count_instructions=count_instructions,
             compile_cache=compile_cache,
             compile_cache_dir=compile_cache_dir,
+            warm_compilers=warm_compilers,
         )
         try:
             self.client = client or docker.from_env(timeout=60)
