@@ -209,3 +209,14 @@ def test_a_rerun_with_the_directory_compiles_nothing(make_sandbox, tmp_path):
     rerun = make_sandbox(workers=1, compile_cache_dir=str(tmp_path))
     assert comparable(rerun.run(program, [TestCase("", "hello\n")])) == expected
     assert (rerun.compile_cache.hits, rerun.compile_cache.misses) == (1, 0)
+
+
+def test_a_build_slower_than_the_jobs_compile_limit_is_not_reused(make_sandbox):
+    # A cold compile under that limit could have been stopped: the job compiles itself.
+    sandbox = make_sandbox(workers=1)
+    first = sandbox.run(Program("Cpp", HELLO_CPP), [TestCase("", "hello\n")])
+    assert first.passed
+    tight = Limits(compile_time_s=first.compile_s / 2)
+    second = sandbox.run(Program("Cpp", HELLO_CPP), [TestCase("", "hello\n")], limits=tight)
+    assert second.compile_s != first.compile_s  # measured anew: compiled again
+    assert sandbox.run(Program("Cpp", HELLO_CPP), [TestCase("", "hello\n")]).passed
