@@ -2,7 +2,7 @@
 
 The fast path must change nothing but speed: the same verdicts, outputs and diagnostics as
 a cold compile per program, on every HumanEval-X problem of C++ and Java (canonical and
-wrong-body programs; a wrong body that leaves the function open is a compile error, so
+wrong-body programs; a wrong body that leaves a C++ function open is a compile error, so
 diagnostics are compared too). And a warm compiler is untrusted input's first reader: a
 compile that runs away is a COMPILE_ERROR, the compiler is replaced, and the next compile
 gives the right answer.
@@ -70,8 +70,9 @@ def test_the_fast_path_gives_the_cold_verdicts_on_all_humaneval_x(
             if want != got
         }
         assert differing == {}, label
-    assert sum(status == "COMPILE_ERROR" for status, _, _ in expected) > 0
-    assert sum(status == "OK" for status, _, _ in expected) >= 160
+    # The comparison is not vacuous: canonical programs pass, wrong bodies fail.
+    assert sum(status == "OK" for status, _, _ in expected[: len(ids)]) >= 160
+    assert [status for status, _, _ in expected[len(ids) :]].count("OK") == 0
 
 
 HELLO_JAVA = (
