@@ -13,7 +13,19 @@ and p50/p99 job latency. Both backends give every program and every test a clean
 process >= 0.8x the naive harness while fully isolated. ``CODEPREF_SHARED_DATA`` names
 the reference data folder when it is not ``../shared/data``.
 
+Then one table per compiled language (``--compiled``): C++ and Java on their 164
+HumanEval-X canonical programs, Go on CodeGeeX's file when ``CODEPREF_HUMANEVAL_X_DIR``
+names it, C and C# on the bundled samples (5 problems x 4 solutions). Each row runs the
+same programs with 2 workers: the naive harness (the runner's own compile and run
+commands through ``subprocess.run``, no isolation); the Docker backend cold (no compile
+cache, no warm compiler: every compile a fresh process, as before); the Docker backend
+with its fast path (warm compilers, compile cache) on a first pass, where every source is
+new, and on a second pass over the same programs (repeats and reruns: the naive harness
+compiles again, the sandbox reuses each build). Targets: Java >= 3x, C++ >= 2x, C# and
+Go >= 1.5x the naive harness.
+
     python benchmarks/sandbox.py [--workers 2] [--hello 12] [--skip-process]
+    python benchmarks/sandbox.py --compiled-only [--languages Java,Cpp] [--limit 40]
 """
 
 from __future__ import annotations
@@ -39,8 +51,9 @@ if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 from curation.readers import read_humaneval_x
-from sandbox import DockerSandbox, Job, ProcessSandbox, Program, TestCase
-from sandbox.runners import HELLO_WORLD, PATH
+from curation.samples import load_samples
+from sandbox import HARNESS, DockerSandbox, Job, ProcessSandbox, Program, TestCase
+from sandbox.runners import HELLO_WORLD, PATH, runner_for
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 DATA = Path(os.environ.get("CODEPREF_SHARED_DATA", SHARED)) / "humaneval-x"
@@ -114,6 +127,117 @@ def hello_rates(sandbox, count: int, workers: int) -> dict[str, tuple[float, int
     return rates
 
 
+def compiled_jobs(language: str, limit: int | None) -> list[Job] | str:
+    """The benchmark programs of a compiled language, or why there are none here."""
+    if language in ("Cpp", "Java", "Go"):
+        name = {"Cpp": "cpp", "Java": "java", "Go": "go"}[language]
+        if language == "Go":
+            directory = os.environ.get("CODEPREF_HUMANEVAL_X_DIR")
+            if not directory:
+                return "CODEPREF_HUMANEVAL_X_DIR is not set (CodeGeeX's humaneval_go.jsonl.gz)"
+            path = Path(directory) / "humaneval_go.jsonl.gz"
+        else:
+            path = DATA / f"{name}.jsonl.gz"
+        if not path.exists():
+            return f"{path} not found"
+        problems, solutions = read_humaneval_x(path)
+        jobs = [
+            Job(Program(language, f"{s.code}\n{p.harness}"), (HARNESS,))
+            for p, s in zip(problems, solutions, strict=True)
+        ]
+    else:
+        problems, solutions = load_samples((language,))
+        tests = {p.id: p.tests for p in problems}
+        jobs = [Job(Program(language, s.code), tests[s.problem_id]) for s in solutions]
+    return jobs[:limit] if limit else jobs
+
+
+def naive_compiled(jobs: Sequence[Job], workers: int) -> tuple[float, int]:
+    """Compile and run each job with the runner's own commands, unisolated: (s, passed)."""
+    with tempfile.TemporaryDirectory(prefix="codepref-naive-") as scratch:
+        gocache = Path(scratch) / "gocache"  # warm across programs, as a naive harness keeps it
+
+        def task(index: int) -> bool:
+            job = jobs[index]
+            runner = runner_for(job.program.language)
+            workdir = Path(scratch) / f"p{index}"
+            workdir.mkdir()
+            for name, content in runner.files(job.program).items():
+                (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+                (workdir / name).write_text(content)
+            env = {**runner.environment(str(workdir)), "GOCACHE": str(gocache)}
+            argv = runner.compile_argv(job.program.source)
+            if argv is not None:
+                built = subprocess.run(argv, cwd=workdir, env=env, capture_output=True, check=False)
+                if built.returncode != 0:
+                    return False
+            for test in job.tests:
+                done = subprocess.run(
+                    runner.run_argv(job.program.source),
+                    cwd=workdir,
+                    env=env,
+                    input=test.stdin.encode(),
+                    capture_output=True,
+                    timeout=60,
+                    check=False,
+                )
+                expected = test.expected_stdout
+                if done.returncode != 0 or (
+                    expected is not None and done.stdout.decode().split() != expected.split()
+                ):
+                    return False
+            return True
+
+        total, _, passed = timed_parallel(task, len(jobs), workers)
+    return total, passed
+
+
+def sandboxed_compiled(sandbox, jobs: Sequence[Job], workers: int) -> tuple[float, int]:
+    started = time.perf_counter()
+    results = sandbox.run_many(jobs, workers=workers, progress=False)
+    return time.perf_counter() - started, sum(r.passed for r in results)
+
+
+def compiled_tables(
+    console: Console, languages: Sequence[str], workers: int, limit: int | None
+) -> None:
+    for language in languages:
+        jobs = compiled_jobs(language, limit)
+        if isinstance(jobs, str):
+            console.print(f"{language}: skipped: {jobs}")
+            continue
+        warm_up = [Job(Program(language, HELLO_WORLD[language]))] * workers
+        rows = [("naive compile + run (no isolation)", *naive_compiled(jobs, workers))]
+        with DockerSandbox(
+            images="host", workers=workers, compile_cache=False, warm_compilers=False
+        ) as cold:
+            cold.run_many(warm_up, workers=workers, progress=False)
+            rows.append(
+                ("docker, cold (compile per program)", *sandboxed_compiled(cold, jobs, workers))
+            )
+        with DockerSandbox(images="host", workers=workers) as fast:
+            fast.run_many(warm_up, workers=workers, progress=False)
+            rows.append(("docker, fast path, first pass", *sandboxed_compiled(fast, jobs, workers)))
+            rows.append(
+                ("docker, fast path, second pass", *sandboxed_compiled(fast, jobs, workers))
+            )
+        rows.append(("naive compile + run, second pass", *naive_compiled(jobs, workers)))
+        table = Table(title=f"{language}: {len(jobs)} programs, compile + run, {workers} workers")
+        for column in ("harness", "passed", "wall s", "programs/s", "vs naive"):
+            table.add_column(column, justify="left" if column == "harness" else "right")
+        naive_s = {1: rows[0][1], 2: rows[-1][1]}
+        for name, total, passed in rows:
+            baseline = naive_s[2] if "second pass" in name else naive_s[1]
+            table.add_row(
+                name,
+                f"{passed}/{len(jobs)}",
+                f"{total:.1f}",
+                f"{len(jobs) / total:.2f}",
+                f"{baseline / total:.2f}x",
+            )
+        console.print(table)
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -124,8 +248,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--hello", type=int, default=12, help="hello-world runs per language")
     parser.add_argument("--skip-process", action="store_true")
+    parser.add_argument("--compiled-only", action="store_true", help="only the compiled tables")
+    parser.add_argument("--languages", default="Cpp,Java,Go,C,CSharp")
+    parser.add_argument("--limit", type=int, default=None, help="programs per compiled language")
     args = parser.parse_args()
     console = Console(width=130)
+    languages = [language.strip() for language in args.languages.split(",") if language.strip()]
+    if args.compiled_only:
+        compiled_tables(console, languages, args.workers, args.limit)
+        return
     programs = python_programs()
     rows: list[tuple[str, float, list[float], int]] = []
 
@@ -163,6 +294,7 @@ def main() -> None:
     for language, (rate, passed) in rates.items():
         hello.add_row(language, f"{passed}/{args.hello}", f"{rate:.2f}")
     console.print(hello)
+    compiled_tables(console, languages, args.workers, args.limit)
 
 
 if __name__ == "__main__":

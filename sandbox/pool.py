@@ -18,6 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from curation.languages import normalize_language
 
 from .api import HARNESS, Comparison, Job, Limits, Program, RunResult, Status, TestCase
+from .compile_cache import Build, CompileCache
+from .runners import Runner
 from .worker import Worker, WorkerError
 
 log = logging.getLogger(__name__)
@@ -29,11 +31,28 @@ class WorkerPool:
     name = ""
 
     def __init__(
-        self, *, workers: int = 2, limits: Limits | None = None, count_instructions: bool = False
+        self,
+        *,
+        workers: int = 2,
+        limits: Limits | None = None,
+        count_instructions: bool = False,
+        compile_cache: bool = True,
+        compile_cache_dir: str | None = None,
+        warm_compilers: bool = True,
     ) -> None:
+        """``compile_cache`` shares each source's build among the workers of this sandbox
+        (see :mod:`sandbox.compile_cache`); ``compile_cache_dir`` also keeps the builds
+        there for later runs. ``warm_compilers`` compiles the languages that have one
+        (Java) in long-lived compilers, each in a compile worker of its own: a worker as
+        isolated as the others that never runs a program; the build travels to the
+        program's worker through this process, like a cached one."""
         self.workers = workers
         self.limits = limits or Limits()
         self.count_instructions = count_instructions
+        self.compile_cache = (
+            CompileCache(compile_cache_dir) if compile_cache or compile_cache_dir else None
+        )
+        self.warm_compilers = warm_compilers
         self._idle: dict[str, list[Worker]] = defaultdict(list)
         self._live: set[Worker] = set()
         self._lock = threading.Lock()
@@ -144,15 +163,43 @@ class WorkerPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- warm compilers ----------------------------------------------------------------------
+    def compile_warm(
+        self, runner: Runner, program: Program, files: dict[str, str], limits: Limits
+    ) -> tuple[Build, bool]:
+        """Compile in a compile worker's warm compiler (replaced, and the compile retried
+        once, when it broke)."""
+        key = self._key(runner.language)
+        error: Exception | None = None
+        for attempt in range(2):
+            worker = self._acquire(key, fresh=attempt > 0, compiler=True)
+            try:
+                built = worker.compile_in_warm_compiler(runner, program, files, limits)
+            except WorkerError as broken:
+                error = broken
+                log.warning("%s sandbox: replacing a broken compile worker: %s", self.name, broken)
+                self._discard(worker)
+                continue
+            except BaseException:
+                self._discard(worker)
+                raise
+            self._release(key, worker, compiler=True)
+            return built
+        raise WorkerError(f"the warm compiler broke twice: {error}")
+
     # -- the pool ----------------------------------------------------------------------------
-    def _acquire(self, key: str, fresh: bool = False) -> Worker:
-        """An idle worker for ``key``, or (none idle, or ``fresh``) a newly started one."""
+    def _acquire(self, key: str, fresh: bool = False, compiler: bool = False) -> Worker:
+        """An idle worker for ``key``, or (none idle, or ``fresh``) a newly started one;
+        ``compiler``: a compile worker (they are kept apart from the program workers)."""
+        idle = self._idle[f"{key}\0compiler" if compiler else key]
         with self._lock:
             if self._closed:
                 raise RuntimeError(f"the {self.name} sandbox is closed")
-            if self._idle[key] and not fresh:
-                return self._idle[key].pop()
+            if idle and not fresh:
+                return idle.pop()
         worker = self._start_worker(key)
+        if self.warm_compilers and not compiler:
+            worker.warm_compile = self.compile_warm
         with self._lock:
             self._live.add(worker)
             closed = self._closed
@@ -161,10 +208,10 @@ class WorkerPool:
             raise RuntimeError(f"the {self.name} sandbox is closed")
         return worker
 
-    def _release(self, key: str, worker: Worker) -> None:
+    def _release(self, key: str, worker: Worker, compiler: bool = False) -> None:
         with self._lock:
             if not self._closed:
-                self._idle[key].append(worker)
+                self._idle[f"{key}\0compiler" if compiler else key].append(worker)
                 return
         self._discard(worker)
 

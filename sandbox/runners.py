@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from curation.languages import normalize_language
 
@@ -49,6 +49,14 @@ class Runner:
     cache: str | None = None
     # Files written next to every program of the language (a preload module).
     support: Mapping[str, str] = field(default_factory=dict)
+    # The command that prints the compiler's version: part of the compile cache key.
+    version: tuple[str, ...] | None = None
+    # A warm compiler: a long-lived process started by this argv (with ``warm_files``
+    # beside the program) that takes the compile argv, less its launcher options ("-J..."),
+    # one request at a time and answers what the compile command would (see
+    # sandbox/compilers/). It runs in a compile worker that never runs programs.
+    warm_compiler: tuple[str, ...] | None = None
+    warm_files: Mapping[str, str] = field(default_factory=dict)
 
     def source_name(self, source: str) -> str:
         return self.stem(source) + self.extension
@@ -68,6 +76,14 @@ class Runner:
         if argv is None:
             return None
         return self._expand(argv, source)
+
+    def warm_request(self, source: str) -> list[str] | None:
+        """The compile argv as the warm compiler takes it: no program name, no launcher
+        options."""
+        argv = self.compile_argv(source)
+        if argv is None or self.warm_compiler is None:
+            return None
+        return [part for part in argv[1:] if not part.startswith("-J")]
 
     def run_argv(self, source: str) -> list[str]:
         return self._expand(self.run, source)
@@ -112,6 +128,7 @@ def java_class_name(source: str) -> str:
     return "Main"
 
 
+COMPILERS = Path(__file__).resolve().parent / "compilers"
 _NATIVE_OOM = ("std::bad_alloc", "Cannot allocate memory", "out of memory")
 _GO_TEST = re.compile(r"^func\s+Test\w*\s*\(\s*\w+\s+\*testing\.T\s*\)", re.MULTILINE)
 
@@ -152,6 +169,7 @@ RUNNERS: dict[str, Runner] = {
             language="C",
             extension=".c",
             compile=("gcc", "-O2", "-std=gnu17", "-pipe", "-o", "main", "{src}", "-lm"),
+            version=("gcc", "--version"),
             run=("./main",),
             memory_markers=_NATIVE_OOM,
         ),
@@ -160,6 +178,7 @@ RUNNERS: dict[str, Runner] = {
             extension=".cpp",
             # libcrypto: HumanEval-X (like its reference harness) links OpenSSL's MD5.
             compile=("g++", "-O2", "-std=c++17", "-pipe", "-o", "main", "{src}", "-lcrypto"),
+            version=("g++", "--version"),
             run=("./main",),
             memory_markers=_NATIVE_OOM,
         ),
@@ -176,6 +195,7 @@ RUNNERS: dict[str, Runner] = {
                 "{src}",
             ),
             run=("mono", "main.exe"),
+            version=("mcs", "--version"),
             env={"MONO_GC_PARAMS": "max-heap-size=0"},
             memory_markers=("OutOfMemoryException", "Out of memory"),
             address_space_limit=False,
@@ -204,16 +224,21 @@ RUNNERS: dict[str, Runner] = {
             address_space_limit=False,
             stem=go_file_stem,
             cache="/tmp/.gocache",
+            version=("go", "version"),
         ),
         Runner(
             language="Java",
             extension=".java",
-            # javac is itself a JVM: C1 only and the serial GC start it ~20% faster.
+            # javac is itself a JVM: C1 only and the serial GC start it ~20% faster, and
+            # without the perf-data file ~10% more. No annotation processing: no code of
+            # the program (or of its extra files) runs while it compiles.
             compile=(
                 "javac",
                 "-J-XX:TieredStopAtLevel=1",
                 "-J-XX:+UseSerialGC",
+                "-J-XX:-UsePerfData",
                 "-J-Xshare:auto",
+                "-proc:none",
                 "-nowarn",
                 "-encoding",
                 "UTF-8",
@@ -224,6 +249,7 @@ RUNNERS: dict[str, Runner] = {
             run=(
                 "java",
                 "-XX:+UseSerialGC",
+                "-XX:-UsePerfData",
                 "-XX:MaxRAMPercentage=80",
                 "-Xss64m",
                 "-cp",
@@ -233,6 +259,20 @@ RUNNERS: dict[str, Runner] = {
             memory_markers=("java.lang.OutOfMemoryError",),
             address_space_limit=False,
             stem=java_class_name,
+            version=("javac", "-version"),
+            # The same javac, warm: its start-up and JIT warm-up (most of a compile) are
+            # paid once per compile worker.
+            warm_compiler=(
+                "java",
+                "-XX:+UseSerialGC",
+                "-XX:-UsePerfData",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                ".codepref/CompileServer.java",
+            ),
+            warm_files={
+                ".codepref/CompileServer.java": (COMPILERS / "CompileServer.java").read_text()
+            },
         ),
         Runner(
             language="JavaScript",

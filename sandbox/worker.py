@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from .api import Comparison, Limits, Program, RunResult, Status, TestCase, TestOutcome
 from .cgroups import Cgroup
+from .compile_cache import Build, CompileCache, build_key
 from .runners import Runner, runner_for
 from .verdicts import Observation, classify, tail
 
@@ -24,8 +25,13 @@ MIB = 1 << 20
 COMPILE_MEMORY_MB = 2048
 COMPILE_OUTPUT_BYTES = 1 << 20
 CHANNEL_GRACE_S = 15.0
+# The compiler's --version answers in well under a second; the job's compile limit (which
+# a test may set to a tenth of a second) is not its limit.
+VERSION_TIME_S = 60.0
 SUPERVISOR_PIDS = 64
 VALGRIND_SLOWDOWN = 100.0
+# The work dir of a compile worker's warm compiler: kept (emptied) between compiles.
+WARM_DIR = "warm"
 _RESOURCE_VERDICTS = {Status.TIMEOUT, Status.MEMORY_LIMIT, Status.OUTPUT_LIMIT}
 
 
@@ -96,9 +102,14 @@ class Worker:
         image: str = "",
         cgroup: Cgroup | None = None,
         count_instructions: bool = False,
+        compile_cache: CompileCache | None = None,
         on_close: Callable[[], None] | None = None,
     ) -> None:
         self.channel = channel
+        self.compile_cache = compile_cache
+        # Compiles in a warm compiler of a compile worker (set by the pool, see
+        # WorkerPool.compile_warm): (build, cacheable).
+        self.warm_compile: Callable[..., tuple[Build, bool]] | None = None
         self.backend = backend
         self.image = image
         self.cgroup = cgroup
@@ -130,12 +141,67 @@ class Worker:
         would most likely do it again, and each further test would cost the full limit.
         """
         runner = runner_for(program.language)
-        workdir = f"job{next(self._jobs)}"
-        written = self.channel.request(
-            {"op": "write", "dir": workdir, "files": runner.files(program)}, CHANNEL_GRACE_S
+        files = runner.files(program)
+        key = self._cache_key(runner, program, files)
+        build = self.compile_cache.lookup(key) if key is not None else None
+        # A key missing from the cache is this job's to compile (others wait for it).
+        owned = key is not None and build is None
+        if build is not None and build.compile_s >= limits.compile_time_s:
+            build = None  # it took longer than this job allows: compile it under its limit
+        try:
+            if build is None and self.warm_compile is not None and runner.warm_compiler:
+                build, cacheable = self.warm_compile(runner, program, files, limits)
+                if key is not None and cacheable:
+                    self.compile_cache.store(key, build)
+            workdir = f"job{next(self._jobs)}"
+            request = {"op": "write", "dir": workdir, "files": files}
+            if build is not None and build.files:
+                request["blobs"] = build.blobs()
+            written = self.channel.request(request, CHANNEL_GRACE_S)
+            self._home = written["dir"]
+            if build is not None:
+                return self._test_build(build, runner, program, tests, limits, comparison, workdir)
+            return self._compile_and_test(
+                runner, program, tests, limits, comparison, workdir, key, set(files)
+            )
+        finally:
+            if owned:
+                self.compile_cache.abandon(key)  # a no-op once stored
+
+    def compile_in_warm_compiler(
+        self, runner: Runner, program: Program, files: dict[str, str], limits: Limits
+    ) -> tuple[Build, bool]:
+        """As a compile worker: compile ``program`` in this worker's warm compiler, under
+        the limits of a compile, and hand back its build: (build, cacheable). Nothing of
+        it stays here: the next compile's write empties the compiler's work dir."""
+        assert runner.warm_compiler is not None
+        request = runner.warm_request(program.source)
+        assert request is not None
+        written = {**files, **runner.warm_files}
+        self.channel.request({"op": "write", "dir": WARM_DIR, "files": written}, CHANNEL_GRACE_S)
+        seen = self._exec(
+            runner,
+            list(runner.warm_compiler),
+            WARM_DIR,
+            "",
+            time_s=limits.compile_time_s,
+            memory_mb=max(COMPILE_MEMORY_MB, limits.memory_mb),
+            output_bytes=COMPILE_OUTPUT_BYTES,
+            pids=max(limits.pids, 256),
+            ask=request,
         )
-        self._home = written["dir"]
-        return self._compile_and_test(runner, program, tests, limits, comparison, workdir)
+        output = tail(seen["stderr"] + seen["stdout"])
+        exceeded = seen["timed_out"] or seen["cpu_s"] >= limits.compile_time_s
+        if exceeded:
+            output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
+            return Build(output=output, compile_s=seen["wall_s"], failed=True), False
+        if seen["exit_code"] != 0:
+            failed = Build(output=output, compile_s=seen["wall_s"], failed=True)
+            return failed, seen["exit_code"] > 0 and not seen["oom_killed"]
+        sealed = self.channel.request(
+            {"op": "seal", "dir": WARM_DIR, "return": True}, CHANNEL_GRACE_S
+        )
+        return Build.from_sealed(sealed["sealed"], set(written), output, seen["wall_s"]), True
 
     def writable_dirs(self) -> list[str]:
         """The directories the supervisor empties before every job and every test."""
@@ -149,7 +215,11 @@ class Worker:
         limits: Limits,
         comparison: Comparison,
         workdir: str,
+        key: str | None = None,
+        written: set[str] | None = None,
     ) -> RunResult:
+        """Compile (when the language does), then run the tests; with a cache ``key``, a
+        build the compiler finished on its own is kept for the next job of that key."""
         compile_s = 0.0
         compile_output = ""
         argv = runner.compile_argv(program.source)
@@ -173,9 +243,82 @@ class Worker:
             if exceeded or seen["exit_code"] != 0:
                 if exceeded:
                     compile_output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
+                elif key is not None and seen["exit_code"] > 0 and not seen["oom_killed"]:
+                    self.compile_cache.store(
+                        key, Build(output=compile_output, compile_s=compile_s, failed=True)
+                    )
                 return self._result(Status.COMPILE_ERROR, (), compile_s, compile_output)
         # The build (or the source) is what every test starts from, and all it starts from.
+        sealed = self.channel.request(
+            {"op": "seal", "dir": workdir, "return": key is not None}, CHANNEL_GRACE_S
+        )
+        if key is not None:
+            build = Build.from_sealed(sealed["sealed"], written or set(), compile_output, compile_s)
+            self.compile_cache.store(key, build)
+        return self._run_tests(
+            runner, program, tests, limits, comparison, workdir, compile_s, compile_output
+        )
+
+    def _test_build(
+        self,
+        build: Build,
+        runner: Runner,
+        program: Program,
+        tests: Sequence[TestCase],
+        limits: Limits,
+        comparison: Comparison,
+        workdir: str,
+    ) -> RunResult:
+        """Run the tests against a cached build, written into the work dir with the source."""
+        if build.failed:
+            return self._result(Status.COMPILE_ERROR, (), build.compile_s, build.output)
         self.channel.request({"op": "seal", "dir": workdir}, CHANNEL_GRACE_S)
+        return self._run_tests(
+            runner, program, tests, limits, comparison, workdir, build.compile_s, build.output
+        )
+
+    def _cache_key(self, runner: Runner, program: Program, files: dict[str, str]) -> str | None:
+        """The compile cache key of this program, or None when nothing is to be cached."""
+        argv = runner.compile_argv(program.source)
+        if self.compile_cache is None or argv is None or runner.version is None:
+            return None
+        version = self.compile_cache.version(
+            self.image, runner.language, lambda: self._compiler_version(runner)
+        )
+        return build_key(runner.language, version, argv, runner.env, files)
+
+    def _compiler_version(self, runner: Runner) -> str:
+        """What the compiler says its version is (in a scratch work dir of its own)."""
+        assert runner.version is not None
+        workdir = f"probe{next(self._jobs)}"
+        self.channel.request({"op": "write", "dir": workdir, "files": {}}, CHANNEL_GRACE_S)
+        seen = self._exec(
+            runner,
+            list(runner.version),
+            workdir,
+            "",
+            time_s=VERSION_TIME_S,
+            memory_mb=COMPILE_MEMORY_MB,
+            output_bytes=COMPILE_OUTPUT_BYTES,
+            pids=256,
+        )
+        if seen["exit_code"] != 0 or seen["timed_out"]:
+            raise WorkerError(
+                f"{runner.version[0]} does not tell its version: {tail(seen['stderr'])}"
+            )
+        return seen["stdout"] + seen["stderr"]
+
+    def _run_tests(
+        self,
+        runner: Runner,
+        program: Program,
+        tests: Sequence[TestCase],
+        limits: Limits,
+        comparison: Comparison,
+        workdir: str,
+        compile_s: float,
+        compile_output: str,
+    ) -> RunResult:
         outcomes: list[TestOutcome] = []
         for test in tests:
             outcome = self._run_test(runner, program, test, limits, comparison, workdir)
@@ -272,6 +415,7 @@ class Worker:
         count_instructions: bool = False,
         cache: str | None = None,
         fresh: bool = False,
+        ask: list[str] | None = None,
     ) -> dict:
         """Run one process in the supervisor, measured by the cgroup where we can arm it.
 
@@ -301,6 +445,8 @@ class Worker:
             request["cache"] = cache
         if fresh:
             request["fresh"] = True
+        if ask is not None:
+            request["ask"] = ask
         if resting is None and runner.address_space_limit:
             # No cgroup we can arm: RLIMIT_AS is the only memory limit left.
             request["address_space_bytes"] = memory_mb * MIB

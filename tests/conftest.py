@@ -19,6 +19,7 @@ pytest_plugins = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# CODEPREF_SHARED_DATA (as for the benchmarks) when the checkout is not beside shared/.
 SHARED_DATA = Path(os.environ.get("CODEPREF_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 

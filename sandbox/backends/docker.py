@@ -141,13 +141,23 @@ class DockerSandbox(WorkerPool):
         workers: int = 2,
         limits: Limits | None = None,
         count_instructions: bool = False,
+        compile_cache: bool = True,
+        compile_cache_dir: str | None = None,
+        warm_compilers: bool = True,
         client: docker.DockerClient | None = None,
         cpus: float = 1.0,
         tmpfs_mb: int = 1024,
         container_memory_mb: int = 4096,
         container_pids: int = 512,
     ) -> None:
-        super().__init__(workers=workers, limits=limits, count_instructions=count_instructions)
+        super().__init__(
+            workers=workers,
+            limits=limits,
+            count_instructions=count_instructions,
+            compile_cache=compile_cache,
+            compile_cache_dir=compile_cache_dir,
+            warm_compilers=warm_compilers,
+        )
         try:
             self.client = client or docker.from_env(timeout=60)
             self.client.ping()
@@ -257,6 +267,7 @@ class DockerSandbox(WorkerPool):
                 image=key,
                 cgroup=cgroup,
                 count_instructions=self.count_instructions,
+                compile_cache=self.compile_cache,
                 on_close=remove,
             )
         except Exception:

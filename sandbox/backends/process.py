@@ -162,17 +162,29 @@ class ProcessSandbox(WorkerPool):
         workers: int = 2,
         limits: Limits | None = None,
         count_instructions: bool = False,
+        compile_cache: bool = True,
+        compile_cache_dir: str | None = None,
+        warm_compilers: bool = True,
         tmpfs_mb: int = 1024,
         isolation: Isolation | None = None,
         allow_unisolated: bool = False,
     ) -> None:
-        super().__init__(workers=workers, limits=limits, count_instructions=count_instructions)
+        super().__init__(
+            workers=workers,
+            limits=limits,
+            count_instructions=count_instructions,
+            compile_cache=compile_cache,
+            compile_cache_dir=compile_cache_dir,
+            warm_compilers=warm_compilers,
+        )
         self.tmpfs_mb = tmpfs_mb
         self.isolation = isolation or detect_isolation()
         self.supervisor = supervisor_binary()
         if self.isolation is Isolation.ROOT:
             reap_stale()
         if self.isolation is Isolation.NONE:
+            # A long-lived compiler would run as this user, outside any namespace.
+            self.warm_compilers = False
             risk = (
                 "process sandbox WITHOUT namespaces: jobs run as this user, can read and "
                 "write its files and reach the network; only rlimits apply"
@@ -236,6 +248,7 @@ class ProcessSandbox(WorkerPool):
                 image=self.image,
                 cgroup=cgroup,
                 count_instructions=self.count_instructions,
+                compile_cache=self.compile_cache,
                 on_close=release,
             )
         except Exception:

@@ -102,6 +102,19 @@ type request struct {
 	Fresh bool `json:"fresh"`
 	// Cache: a build cache directory restored for this exec and collected after it.
 	Cache string `json:"cache"`
+	// Blobs: binary files (a cached build) written with their mode next to Files.
+	Blobs map[string]blob `json:"blobs"`
+	// Return: a seal answers with the sealed files, for the sandbox's compile cache.
+	Return bool `json:"return"`
+	// Ask: send these arguments to a warm compiler (a server started with Argv in Dir, kept
+	// between requests) instead of starting Argv; see ask.
+	Ask []string `json:"ask"`
+}
+
+// blob is a file on the wire: JSON carries its bytes as base64.
+type blob struct {
+	Mode uint32 `json:"mode"`
+	Data []byte `json:"data"`
 }
 
 // execResult is the answer to an "exec" request.
@@ -139,6 +152,19 @@ type supervisor struct {
 	caches map[string]map[string]file
 	// children receives SIGCHLD: a job (or anything left in our namespace) ended.
 	children chan os.Signal
+	// server is the warm compiler of a compile worker (one that never runs programs).
+	server *server
+}
+
+// server is a long-lived compiler process: requests are lines on its stdin, answers are
+// "EXIT LENGTH\n" plus LENGTH bytes of diagnostics on its stdout.
+type server struct {
+	pid    int
+	argv   []string
+	dir    string
+	stdin  *os.File
+	stdout *os.File
+	reader *bufio.Reader
 }
 
 func (s *supervisor) handle(req *request) (any, error) {
@@ -146,11 +172,11 @@ func (s *supervisor) handle(req *request) (any, error) {
 	case "ping":
 		return map[string]any{"pid": os.Getpid(), "namespace": s.ownNamespace}, nil
 	case "write":
-		return s.write(req.Dir, req.Files)
+		return s.write(req.Dir, req.Files, req.Blobs)
 	case "exec":
 		return s.execute(req)
 	case "seal":
-		return s.seal(req.Dir)
+		return s.seal(req.Dir, req.Return)
 	case "writable":
 		return map[string]any{"dirs": s.writable}, nil
 	}
@@ -273,7 +299,17 @@ func (s *supervisor) wipe() {
 			continue
 		}
 		for _, entry := range entries {
-			_ = os.RemoveAll(filepath.Join(dir, entry.Name()))
+			path := filepath.Join(dir, entry.Name())
+			if s.server != nil && path == s.server.dir {
+				// The warm compiler's working directory: emptied, but kept, since the
+				// process resolves relative paths against it.
+				inner, _ := os.ReadDir(path)
+				for _, item := range inner {
+					_ = os.RemoveAll(filepath.Join(path, item.Name()))
+				}
+				continue
+			}
+			_ = os.RemoveAll(path)
 		}
 	}
 }
@@ -315,8 +351,9 @@ func removeIPC() {
 	}
 }
 
-// seal holds the work dir after compilation in memory: each test starts from it.
-func (s *supervisor) seal(name string) (any, error) {
+// seal holds the work dir after compilation in memory: each test starts from it. With
+// giveBack it also answers with those files, before any program has run.
+func (s *supervisor) seal(name string, giveBack bool) (any, error) {
 	workdir, err := s.workdir(name)
 	if err != nil {
 		return nil, err
@@ -343,6 +380,13 @@ func (s *supervisor) seal(name string) (any, error) {
 		if err := os.Chmod(workdir, 0o755); err != nil {
 			return nil, err
 		}
+	}
+	if giveBack {
+		sealed := make(map[string]blob, len(files))
+		for relative, content := range files {
+			sealed[relative] = blob{Mode: uint32(content.mode), Data: content.data}
+		}
+		return map[string]any{"files": len(files), "sealed": sealed}, nil
 	}
 	return map[string]any{"files": len(files)}, nil
 }
@@ -428,7 +472,7 @@ func (s *supervisor) chownForJob(dir string) error {
 	})
 }
 
-func (s *supervisor) write(name string, files map[string]string) (any, error) {
+func (s *supervisor) write(name string, files map[string]string, blobs map[string]blob) (any, error) {
 	workdir, err := s.workdir(name)
 	if err != nil {
 		return nil, err
@@ -436,7 +480,7 @@ func (s *supervisor) write(name string, files map[string]string) (any, error) {
 	s.wipe()
 	s.sealed = nil
 	s.ran = false
-	if err := os.Mkdir(workdir, 0o700); err != nil {
+	if err := os.Mkdir(workdir, 0o700); err != nil && !(s.server != nil && workdir == s.server.dir) {
 		return nil, err
 	}
 	for relative, content := range files {
@@ -448,6 +492,22 @@ func (s *supervisor) write(name string, files map[string]string) (any, error) {
 			return nil, err
 		}
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	for relative, content := range blobs {
+		path := filepath.Join(workdir, relative)
+		if !strings.HasPrefix(path, workdir+string(os.PathSeparator)) {
+			return nil, fmt.Errorf("file %q escapes the work dir", relative)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		mode := os.FileMode(content.Mode).Perm() | 0o200
+		if err := os.WriteFile(path, content.Data, mode); err != nil {
+			return nil, err
+		}
+		if err := os.Chmod(path, mode); err != nil {
 			return nil, err
 		}
 	}
@@ -515,6 +575,9 @@ func (s *supervisor) execute(req *request) (any, error) {
 		return &execResult{ExitCode: 127, Stderr: "sandbox: " + argv[0] + ": command not found"}, nil
 	}
 	argv[0] = program
+	if req.Ask != nil {
+		return s.ask(workdir, argv, req)
+	}
 
 	stdin, err := s.stdinFile(req.Stdin)
 	if err != nil {
@@ -570,6 +633,138 @@ func (s *supervisor) execute(req *request) (any, error) {
 		result.Instructions = countedInstructions(callgrindLog)
 	}
 	return result, nil
+}
+
+// ask sends one compile to the warm compiler, starting it first when there is none (or it
+// was started with other arguments). A compile past its deadline kills the compiler (the
+// next request starts a new one) and is reported like a timed-out job; a compiler that
+// dies without answering is an error, so the sandbox retries on a fresh worker.
+func (s *supervisor) ask(workdir string, argv []string, req *request) (*execResult, error) {
+	if s.server != nil && (s.server.dir != workdir || strings.Join(s.server.argv, "\x00") != strings.Join(argv, "\x00")) {
+		s.stopServer()
+	}
+	if s.server == nil {
+		if err := s.startServer(workdir, argv, req.Env); err != nil {
+			return nil, err
+		}
+	}
+	for _, arg := range req.Ask {
+		if strings.ContainsAny(arg, "\x00\n") {
+			return nil, fmt.Errorf("compiler argument %q holds a NUL or a newline", arg)
+		}
+	}
+	srv := s.server
+	started := time.Now()
+	cpuBefore := jobCPU(srv.pid)
+	s.ran = true
+	type answer struct {
+		exit int
+		text []byte
+		err  error
+	}
+	answers := make(chan answer, 1)
+	go func() {
+		var a answer
+		if _, a.err = srv.stdin.Write([]byte(strings.Join(req.Ask, "\x00") + "\n")); a.err != nil {
+			answers <- a
+			return
+		}
+		var head string
+		if head, a.err = srv.reader.ReadString('\n'); a.err != nil {
+			answers <- a
+			return
+		}
+		var length int
+		if _, a.err = fmt.Sscanf(head, "%d %d", &a.exit, &length); a.err == nil {
+			a.text = make([]byte, length)
+			_, a.err = io.ReadFull(srv.reader, a.text)
+		}
+		answers <- a
+	}()
+	limit := time.Duration(req.TimeS * float64(time.Second))
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for {
+		select {
+		case a := <-answers:
+			if a.err != nil {
+				s.stopServer()
+				return nil, fmt.Errorf("the warm compiler broke: %v", a.err)
+			}
+			text := a.text
+			if int64(len(text)) > req.OutputBytes {
+				text = text[len(text)-int(req.OutputBytes):]
+			}
+			return &execResult{
+				ExitCode: a.exit,
+				WallS:    time.Since(started).Seconds(),
+				CPUS:     (jobCPU(srv.pid) - cpuBefore).Seconds(),
+				Stderr:   string(text),
+			}, nil
+		case <-deadline.C:
+			used := jobCPU(srv.pid) - cpuBefore
+			elapsed := time.Since(started)
+			if used < limit/2 && elapsed < starvedWallFactor*limit {
+				deadline.Reset(minDuration(limit-used, starvedWallFactor*limit-elapsed))
+				continue
+			}
+			s.stopServer()
+			return &execResult{ExitCode: -int(syscall.SIGKILL), TimedOut: true, WallS: elapsed.Seconds(), CPUS: used.Seconds()}, nil
+		}
+	}
+}
+
+func (s *supervisor) startServer(workdir string, argv []string, env map[string]string) error {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		return err
+	}
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer devnull.Close()
+	attr := &syscall.ProcAttr{
+		Dir:   workdir,
+		Env:   environment(env),
+		Files: []uintptr{inR.Fd(), outW.Fd(), devnull.Fd()},
+		Sys:   &syscall.SysProcAttr{Setsid: true},
+	}
+	if s.runUID >= 0 {
+		id := uint32(s.runUID)
+		attr.Sys.Credential = &syscall.Credential{Uid: id, Gid: id, Groups: []uint32{}}
+	}
+	pid, err := syscall.ForkExec(argv[0], argv, attr)
+	inR.Close()
+	outW.Close()
+	if err != nil {
+		inW.Close()
+		outR.Close()
+		return fmt.Errorf("cannot start the warm compiler %s: %v", argv[0], err)
+	}
+	s.server = &server{
+		pid: pid, argv: argv, dir: workdir, stdin: inW, stdout: outR,
+		reader: bufio.NewReaderSize(outR, 1<<16),
+	}
+	return nil
+}
+
+// stopServer kills the warm compiler and everything it started, and reaps it.
+func (s *supervisor) stopServer() {
+	if s.server == nil {
+		return
+	}
+	_ = syscall.Kill(-s.server.pid, syscall.SIGKILL)
+	_, _ = reap(s.server.pid, true)
+	s.server.stdin.Close()
+	s.server.stdout.Close()
+	s.server = nil
 }
 
 // keepCache adds what the compiler put in a build cache to the copy in memory; the files on
@@ -845,6 +1040,9 @@ func seconds(t syscall.Timeval) float64 {
 // namespace's init, kill(-1) reaches all of them in one call and fails with ESRCH once none
 // is left; orphans are ours to reap.
 func (s *supervisor) sweep(pid int) {
+	if s.ownNamespace && s.server != nil {
+		s.stopServer() // kill(-1) below would take it anyway
+	}
 	if pid > 0 {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
 	}

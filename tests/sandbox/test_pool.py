@@ -1,0 +1,134 @@
+"""The pool's fast path for compiled languages: warm compilers and the compile cache.
+
+The fast path must change nothing but speed: the same verdicts, outputs and diagnostics as
+a cold compile per program, on every HumanEval-X problem of C++ and Java (canonical and
+wrong-body programs; a wrong body that leaves a C++ function open is a compile error, so
+diagnostics are compared too). And a warm compiler is untrusted input's first reader: a
+compile that runs away is a COMPILE_ERROR, the compiler is replaced, and the next compile
+gives the right answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox import DockerSandbox, Limits, ProcessSandbox, Program, Status, TestCase
+from sandbox.images import ImageConfig
+from tests.sandbox.test_humaneval_x import jobs_for
+
+LIMITS = Limits(time_s=10.0, memory_mb=512, compile_time_s=60.0)
+
+
+def open_backend(request, backend: str, **config):
+    if backend == "docker":
+        client = request.getfixturevalue("docker_client")
+        image = request.getfixturevalue("host_image")
+        return DockerSandbox(images=ImageConfig.host(image), client=client, **config)
+    return ProcessSandbox(**config)
+
+
+def comparable(result):
+    return (
+        result.status.value,
+        result.compile_output,
+        [(t.status.value, t.exit_code, t.stdout_tail, t.stderr_tail) for t in result.tests],
+    )
+
+
+@pytest.fixture(params=["process", "docker"])
+def fast(request):
+    with open_backend(request, request.param, workers=2, limits=LIMITS) as sandbox:
+        yield sandbox
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["Cpp", "Java"])
+@pytest.mark.parametrize("backend", ["process", "docker"])
+def test_the_fast_path_gives_the_cold_verdicts_on_all_humaneval_x(
+    request, shared_data, language, backend
+):
+    from curation.readers.tables import iter_rows
+
+    name = {"Cpp": "cpp", "Java": "java"}[language]
+    rows = list(iter_rows(shared_data / "humaneval-x" / f"{name}.jsonl.gz"))
+    assert len(rows) == 164
+    ids, good, bad = jobs_for(rows)
+    jobs = good + bad
+    with open_backend(
+        request, backend, workers=2, compile_cache=False, warm_compilers=False
+    ) as cold:
+        expected = [comparable(r) for r in cold.run_many(jobs, progress=False)]
+    with open_backend(request, backend, workers=2) as fast:
+        first = [comparable(r) for r in fast.run_many(jobs, progress=False)]
+        second = [comparable(r) for r in fast.run_many(jobs, progress=False)]  # cache hits
+        assert fast.compile_cache.hits >= len(jobs)
+    task_ids = ids + [f"{task} (wrong body)" for task in ids]
+    for label, seen in (("first pass", first), ("second pass", second)):
+        differing = {
+            task: (want, got)
+            for task, want, got in zip(task_ids, expected, seen, strict=True)
+            if want != got
+        }
+        assert differing == {}, label
+    # The comparison is not vacuous: canonical programs pass, wrong bodies fail.
+    assert sum(status == "OK" for status, _, _ in expected[: len(ids)]) >= 160
+    assert [status for status, _, _ in expected[len(ids) :]].count("OK") == 0
+
+
+HELLO_JAVA = (
+    'public class Hi { public static void main(String[] a){ System.out.println("hi"); } }\n'
+)
+
+
+def test_a_compile_past_its_deadline_is_a_compile_error_and_the_next_compiles(fast):
+    # 20,000 methods: seconds of javac, far past a tenth of a second.
+    methods = "".join(f"  static int m{i}(int x) {{ return x + {i}; }}\n" for i in range(20000))
+    huge = Program(
+        "Java", f"public class Big {{\n{methods}  public static void main(String[] a){{}}\n}}\n"
+    )
+    result = fast.run(huge, limits=Limits(compile_time_s=0.1))
+    assert result.status is Status.COMPILE_ERROR
+    assert "compilation exceeded 0.1s" in result.compile_output
+    after = fast.run(Program("Java", HELLO_JAVA), [TestCase("", "hi\n")])
+    assert after.status is Status.OK, after.compile_output
+    # A timed-out compile is never cached: the same source is compiled (and stopped) again.
+    misses = fast.compile_cache.misses
+    assert fast.run(huge, limits=Limits(compile_time_s=0.1)).status is Status.COMPILE_ERROR
+    assert fast.compile_cache.misses == misses + 1
+
+
+def test_a_compile_that_explodes_leaves_the_next_compile_right(fast):
+    # javac's parser recurses per operand: a stack overflow inside the warm compiler.
+    deep = "+".join(["1"] * 20000)
+    exploding = Program(
+        "Java",
+        f"public class Deep {{ static final int X = {deep};\n"
+        "  public static void main(String[] a) {}\n}\n",
+    )
+    assert fast.run(exploding).status is Status.COMPILE_ERROR
+    broken = Program("Java", "public class B { int f() { return missing; } }\n")
+    result = fast.run(broken)
+    assert result.status is Status.COMPILE_ERROR
+    assert result.compile_output.startswith("B.java:1: error: cannot find symbol")
+    after = fast.run(Program("Java", HELLO_JAVA), [TestCase("", "hi\n")])
+    assert after.status is Status.OK, after.compile_output
+
+
+def test_a_program_sees_nothing_of_another_programs_compile(fast):
+    # The warm compiler lives in a compile worker: a program lists every writable place
+    # of its own worker and finds its own build only, not the compiler's files.
+    fast.run(Program("Java", HELLO_JAVA.replace("Hi", "Other")), [TestCase("", "hi\n")])
+    lister = Program(
+        "Java",
+        "import java.io.File;\npublic class Lister {\n"
+        "  static void walk(File f) { File[] all = f.listFiles();\n"
+        "    if (all == null) return;\n"
+        "    for (File c : all) {\n"
+        "      if (c.isDirectory()) walk(c); else System.out.println(c.getName()); } }\n"
+        "  public static void main(String[] a) {\n"
+        '    for (String d : new String[]{"/tmp", "/var/tmp", "/dev/shm"}) walk(new File(d)); }\n'
+        "}\n",
+    )
+    result = fast.run(lister)
+    assert result.status is Status.OK, result.compile_output
+    assert sorted(result.stdout_tail.split()) == ["Lister.class", "Lister.java"]
