@@ -54,7 +54,7 @@ def execute_args(root: Path, url: str) -> list[str]:
     (root / "solutions.jsonl").write_text(json.dumps(solution) + "\n")
     return ["execute", str(root / "problems.jsonl"), str(root / "solutions.jsonl"),
             "--sandbox", "process", "--repeats", "1", "--llm-bugs", "--endpoint", f"{url}/v1",
-            "--llm-model", "scripted"]  # fmt: skip
+            "--model", "scripted"]  # fmt: skip
 
 
 def generate_args(root: Path, url: str) -> list[str]:
