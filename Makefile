@@ -38,8 +38,9 @@ lint:
 	gofmt -w sandbox/supervisor
 
 # Every HumanEval-X problem (C++, Go, Java, JavaScript, Python), canonical and broken, in
-# both backends, and the execution pairs of each language with --mutants (>= 150 of 164
-# problems): the full conformance run that `make test` samples to stay in CI's budget.
+# both backends, the compile fast path against cold compiles (C++, Java), and the execution
+# pairs of each language with --mutants (>= 150 of 164 problems): the full conformance run
+# that `make test` samples to stay in CI's budget.
 # C++/Java/Python come from shared/data; the JavaScript and Go files (CodeGeeX's
 # humaneval_js/go.jsonl.gz, not redistributed) from CODEPREF_HUMANEVAL_X_DIR: without it
 # those two languages are skipped, and this says so before and after the run.
@@ -47,7 +48,7 @@ HX_MISSING := echo "*** CODEPREF_HUMANEVAL_X_DIR is not set: JavaScript and Go a
 conformance: install system
 	@test -n "$$CODEPREF_HUMANEVAL_X_DIR" || $(HX_MISSING)
 	CODEPREF_FULL_CONFORMANCE=1 $(PY) -m pytest -n 2 -q -k humaneval_x \
-		tests/sandbox/test_humaneval_x.py tests/pipelines/test_execution_cli.py
+		tests/sandbox/test_humaneval_x.py tests/sandbox/test_pool.py tests/pipelines/test_execution_cli.py
 	@test -n "$$CODEPREF_HUMANEVAL_X_DIR" || $(HX_MISSING)
 
 # The device checks of rm/ (bf16, gradient checkpointing, flash attention, FSDP2): run on a

@@ -14,7 +14,7 @@ import pytest
 
 from sandbox import DockerSandbox, Limits, ProcessSandbox, Program, Status, TestCase
 from sandbox.images import ImageConfig
-from tests.sandbox.test_humaneval_x import jobs_for
+from tests.sandbox.test_humaneval_x import FULL, STRIDE, jobs_for
 
 LIMITS = Limits(time_s=10.0, memory_mb=512, compile_time_s=60.0)
 
@@ -47,11 +47,14 @@ def fast(request):
 def test_the_fast_path_gives_the_cold_verdicts_on_all_humaneval_x(
     request, shared_data, language, backend
 ):
+    """All 164 problems under ``make conformance`` (CODEPREF_FULL_CONFORMANCE=1); every 8th
+    in the suite, whose time budget the full comparison (15 minutes) would take."""
     from curation.readers.tables import iter_rows
 
     name = {"Cpp": "cpp", "Java": "java"}[language]
     rows = list(iter_rows(shared_data / "humaneval-x" / f"{name}.jsonl.gz"))
     assert len(rows) == 164
+    rows = rows[:: 1 if FULL else STRIDE[language]]
     ids, good, bad = jobs_for(rows)
     jobs = good + bad
     with open_backend(
@@ -71,7 +74,7 @@ def test_the_fast_path_gives_the_cold_verdicts_on_all_humaneval_x(
         }
         assert differing == {}, label
     # The comparison is not vacuous: canonical programs pass, wrong bodies fail.
-    assert sum(status == "OK" for status, _, _ in expected[: len(ids)]) >= 160
+    assert sum(status == "OK" for status, _, _ in expected[: len(ids)]) >= len(ids) - 4
     assert [status for status, _, _ in expected[len(ids) :]].count("OK") == 0
 
 
