@@ -106,12 +106,25 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def sandbox_containers(client: docker.DockerClient) -> dict[str, str]:
+    """Every sandbox container on the engine, running or not, by id, with its owner label.
+
+    One list call and no per-container inspect: other processes' sandboxes remove their
+    containers at any moment, and ``containers.list`` (which inspects each one it lists)
+    then fails on a container that was there a moment before.
+    """
+    return {
+        summary["Id"]: (summary.get("Labels") or {}).get(OWNER_LABEL, "")
+        for summary in client.api.containers(all=True, filters={"label": LABEL})
+    }
+
+
 def reap_orphans(client: docker.DockerClient) -> int:
     """Remove sandbox containers whose owning process on this host has died."""
     removed = 0
     host = socket.gethostname()
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
-        owner_host, _, owner_pid = container.labels.get(OWNER_LABEL, "").rpartition(":")
+    for container_id, owner in sandbox_containers(client).items():
+        owner_host, _, owner_pid = owner.rpartition(":")
         if owner_host != host or not owner_pid.isdigit():
             continue
         try:
@@ -122,7 +135,7 @@ def reap_orphans(client: docker.DockerClient) -> int:
         except PermissionError:
             continue
         try:
-            container.remove(force=True)
+            client.api.remove_container(container_id, force=True)
             removed += 1
         except docker.errors.APIError:
             pass

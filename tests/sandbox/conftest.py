@@ -69,13 +69,9 @@ def my_job_processes(client=None) -> list[str]:
     run sandboxes too), supervisors excluded."""
     markers = [f"/codepref/{os.getpid()}-".encode()]
     if client is not None:
-        from sandbox.backends.docker import LABEL, OWNER_LABEL, _owner
+        from sandbox.backends.docker import _owner, sandbox_containers
 
-        markers += [
-            c.id.encode()
-            for c in client.containers.list(filters={"label": LABEL})
-            if c.labels.get(OWNER_LABEL) == _owner()
-        ]
+        markers += [i.encode() for i, o in sandbox_containers(client).items() if o == _owner()]
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or not _owned_by_a_job(entry):
@@ -97,13 +93,9 @@ def no_leaks() -> Iterator[None]:
     yield
     client = _docker_client()
     if client is not None:
-        from sandbox.backends.docker import LABEL, OWNER_LABEL, _owner
+        from sandbox.backends.docker import _owner, sandbox_containers
 
-        mine = [
-            c.name
-            for c in client.containers.list(all=True, filters={"label": LABEL})
-            if c.labels.get(OWNER_LABEL) == _owner()
-        ]
+        mine = [i for i, o in sandbox_containers(client).items() if o == _owner()]
         assert mine == [], f"leaked containers: {mine}"
     assert _worker_cgroups() == [], "leaked worker cgroups"
     assert my_job_processes() == [], "leaked sandbox processes"

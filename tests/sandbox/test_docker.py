@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,13 @@ import time
 import pytest
 
 from sandbox import Job, Program, Status, TestCase
-from sandbox.backends.docker import LABEL, OWNER_LABEL, reap_orphans
+from sandbox.backends.docker import (
+    LABEL,
+    OWNER_LABEL,
+    _owner,
+    reap_orphans,
+    sandbox_containers,
+)
 from sandbox.backends.process import JOB_UIDS
 
 pytestmark = pytest.mark.docker
@@ -20,8 +25,10 @@ pytestmark = pytest.mark.docker
 
 def test_containers_are_locked_down(docker_sandbox):
     docker_sandbox.run(Program("Python", "print(1)\n"))
-    containers = docker_sandbox.client.containers.list(filters={"label": LABEL})
-    mine = [c for c in containers if c.labels.get(OWNER_LABEL, "").endswith(f":{os.getpid()}")]
+    client = docker_sandbox.client
+    mine = [
+        client.containers.get(i) for i, o in sandbox_containers(client).items() if o == _owner()
+    ]
     assert mine
     for container in mine:
         host = container.attrs["HostConfig"]
@@ -71,7 +78,7 @@ def test_orphans_of_dead_owners_are_reaped(docker_client, host_image):
         volumes={"/usr": {"bind": "/usr", "mode": "ro"}, "/lib": {"bind": "/lib", "mode": "ro"}},
     )
     assert reap_orphans(docker_client) >= 1
-    assert orphan.id not in {c.id for c in docker_client.containers.list(all=True)}
+    assert orphan.id not in sandbox_containers(docker_client)
 
 
 def test_dead_containers_are_replaced(docker_sandbox):
@@ -81,9 +88,10 @@ def test_dead_containers_are_replaced(docker_sandbox):
     warm = docker_sandbox.run_many([Job(napping), Job(napping)], workers=2, progress=False)
     assert [r.status for r in warm] == [Status.OK, Status.OK]
     killed = 0
-    for container in docker_sandbox.client.containers.list(filters={"label": LABEL}):
-        if container.labels.get(OWNER_LABEL, "").endswith(f":{os.getpid()}"):
-            container.kill()
+    client = docker_sandbox.client
+    for container_id, owner in sandbox_containers(client).items():
+        if owner == _owner():
+            client.api.kill(container_id)
             killed += 1
     assert killed >= 2
     result = docker_sandbox.run(Program("Python", "print(2)\n"), [TestCase("", "2\n")])
@@ -112,11 +120,7 @@ def test_no_container_outlives_a_killed_or_interrupted_parent(docker_client, hos
     owner_suffix = f":{child.pid}"
 
     def owned() -> list[str]:
-        return [
-            c.id
-            for c in docker_client.containers.list(all=True, filters={"label": LABEL})
-            if c.labels.get(OWNER_LABEL, "").endswith(owner_suffix)
-        ]
+        return [i for i, o in sandbox_containers(docker_client).items() if o.endswith(owner_suffix)]
 
     assert owned()
     if how == "interrupt":
