@@ -77,7 +77,9 @@ def test_orphans_of_dead_owners_are_reaped(docker_client, host_image):
         labels={LABEL: "1", OWNER_LABEL: f"{socket.gethostname()}:{2**22 + 7}"},
         volumes={"/usr": {"bind": "/usr", "mode": "ro"}, "/lib": {"bind": "/lib", "mode": "ro"}},
     )
-    assert reap_orphans(docker_client) >= 1
+    # Not ``reap_orphans(...) >= 1``: a sandbox starting in another test worker reaps too,
+    # and may remove this orphan first.
+    reap_orphans(docker_client)
     assert orphan.id not in sandbox_containers(docker_client)
 
 
