@@ -46,8 +46,8 @@ from curation.steps.generation.candidates import GenerateCandidates
 from curation.steps.generation.test_inputs import GenerateTests
 from curation.steps.generation.test_quality import GenerationTablesWriter, MeasureTestQuality
 from curation.steps.pairs.executions import PairExecutions, PairingConfig
+from pipelines.options import ENDPOINT_ENV
 
-ENV_ENDPOINT = "CODEPREF_JUDGE_URL"
 ENGINES = ("openai", "vllm")
 
 
@@ -97,9 +97,9 @@ class GenerationPipelineConfig:
         """The engine's config; the endpoint falls back to ``CODEPREF_JUDGE_URL``."""
         if self.engine == "vllm":
             return VLLMConfig(model=self.model or "")
-        endpoint = self.endpoint or os.environ.get(ENV_ENDPOINT)
+        endpoint = self.endpoint or os.environ.get(ENDPOINT_ENV)
         if not endpoint or not self.model:
-            raise ValueError(f"the openai engine needs --endpoint (or {ENV_ENDPOINT}) and --model")
+            raise ValueError(f"the openai engine needs --endpoint (or {ENDPOINT_ENV}) and --model")
         return OpenAIConfig(base_url=endpoint, model=self.model, concurrency=self.concurrency)
 
     def generation(self) -> GenerationConfig:

@@ -9,21 +9,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from curation.executors import ExecutorConfig
-from curation.readers.problem_set import LAYOUTS
-from curation.readers.tables import TableReadError
-from curation.run_fingerprint import RunFingerprint, claim_output
-from curation.steps.execution.execute import ExecutionConfig
-from curation.steps.pairs.executions import PairingConfig
 from pipelines.config_file import ConfigFileOption
-from pipelines.generation import (
-    ENV_ENDPOINT,
-    UNFINGERPRINTED,
-    GenerationPipelineConfig,
-    run_generation,
-)
-from pipelines.options import OverwriteOption, parse_languages
-from sandbox.checkers import CheckerSpecError
+from pipelines.options import ENDPOINT_ENV, OverwriteOption, parse_languages
+
+# The problem-set readers, datatrove, the sandbox and the LLM backends load in the command
+# body: `codepref generate --help` imports none of them. The layouts are listed here for
+# the help (curation.readers.problem_set.LAYOUTS; tests/pipelines/test_generation_cli.py
+# keeps the two equal) and checked by GenerationPipelineConfig.
+LAYOUTS_HELP = "stdio, humaneval, mbpp, codecontests"
 
 
 def print_summary(summary: dict[str, Any], console: Console) -> None:
@@ -48,12 +41,10 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
 def generate(
     problems: Annotated[Path, typer.Argument(help="Problem set (.jsonl/.parquet).")],
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out/generate"),
-    layout: Annotated[
-        str, typer.Option(help=f"Problem set layout: {', '.join(LAYOUTS)}.")
-    ] = "stdio",
+    layout: Annotated[str, typer.Option(help=f"Problem set layout: {LAYOUTS_HELP}.")] = "stdio",
     endpoint: Annotated[
         str | None,
-        typer.Option("--endpoint", help=f"OpenAI-compatible URL (or {ENV_ENDPOINT})."),
+        typer.Option("--endpoint", help=f"OpenAI-compatible URL (or {ENDPOINT_ENV})."),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
     engine: Annotated[
@@ -96,6 +87,14 @@ def generate(
 
     Rerun with the same inputs and settings to resume; --out records them
     (run_fingerprint.json) and refuses a different run unless --overwrite."""
+    from curation.executors import ExecutorConfig
+    from curation.readers.tables import TableReadError
+    from curation.run_fingerprint import RunFingerprint, claim_output
+    from curation.steps.execution.execute import ExecutionConfig
+    from curation.steps.pairs.executions import PairingConfig
+    from pipelines.generation import UNFINGERPRINTED, GenerationPipelineConfig, run_generation
+    from sandbox.checkers import CheckerSpecError
+
     console = Console(stderr=True)
     try:
         config = GenerationPipelineConfig(
