@@ -40,7 +40,7 @@ def test_help_lists_every_command_without_importing_heavy_packages() -> None:
 
 
 # Commands whose own module still loads numpy or polars for a constant its options name.
-HELP_LOADS_HEAVY = {"parse", "assemble", "push", "bench"}
+HELP_LOADS_HEAVY = {"parse", "assemble", "push"}
 
 
 @pytest.mark.parametrize("name", sorted(set(COMMANDS) - HELP_LOADS_HEAVY))
