@@ -13,9 +13,14 @@ from rich.table import Table
 
 from curation.criteria import ASPECTS
 from curation.languages import LANGUAGE_NAMES
-from curation.schema import LABEL_METHODS
 from pipelines.config_file import ConfigFileOption
 from pipelines.options import OverwriteOption
+
+# pyarrow and polars (the schema, assembly, the Hub client) load in the command bodies:
+# `codepref assemble --help` and `push --help` import none of them. The label methods are
+# listed here for the help (curation.schema.LABEL_METHODS; tests/pipelines/
+# test_assembly_cli.py keeps the two equal).
+LABEL_METHODS_HELP = "execution, judge, commit, inherited"
 
 # The assembly stack (polars, scipy) and the Hub client load in the command bodies:
 # `codepref assemble --help` and `codepref push --help` import neither.
@@ -52,7 +57,7 @@ def assemble_command(
     rows_per_shard: Annotated[int, typer.Option(help="Rows per Parquet shard.")] = 50_000,
     label_method: Annotated[
         str | None,
-        typer.Option(help=f"label_method of inputs without one ({', '.join(LABEL_METHODS)})."),
+        typer.Option(help=f"label_method of inputs without one ({LABEL_METHODS_HELP})."),
     ] = None,
     license: Annotated[str, typer.Option(help="Licence id for the dataset card.")] = "other",
     name: Annotated[str, typer.Option(help="Pretty name for the dataset card.")] = "codepref pairs",

@@ -5,32 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bench.compare import compare_runs
-from bench.dataset import DatasetError, load_pairs, select_pairs
-from bench.evaluate import evaluate
-from bench.report import write_report
-from bench.results import BootstrapConfig, FailureRule, ScoresError
-from bench.run_dir import read_run, rescore
-from bench.scorers import (
-    SYSTEM_PROMPT_MODES,
-    LengthScorer,
-    RandomScorer,
-    SeqClsConfig,
-    SeqClsScorer,
-)
-from bench.scoring import Scorer
-from bench.shortcuts import write_shortcuts
-from curation.run_fingerprint import OutputInUseError, RunFingerprint, claim_output
 from pipelines.config_file import ConfigFileOption
-from pipelines.judge_scorer import JudgeConfig, JudgeScorer
 from pipelines.options import OverwriteOption, parse_languages
+
+if TYPE_CHECKING:
+    from bench.scoring import Scorer
+
+# bench (polars, numpy, scipy, torch for seqcls) and the judge load in the command bodies:
+# `codepref bench --help` imports none of them.
 
 bench_app = typer.Typer(
     help="Evaluate reward models on CRB-format pairs; reproduce and compare published runs.",
@@ -104,6 +93,13 @@ def run(
     overwrite: OverwriteOption = False,
 ) -> None:
     """Score CRB pairs with a model or baseline and write a run directory."""
+    from bench.dataset import DatasetError, load_pairs, select_pairs
+    from bench.evaluate import evaluate
+    from bench.results import BootstrapConfig
+    from bench.scorers import SYSTEM_PROMPT_MODES
+    from bench.shortcuts import write_shortcuts
+    from curation.run_fingerprint import OutputInUseError, RunFingerprint, claim_output
+
     if system_prompt not in SYSTEM_PROMPT_MODES:
         _fail(ValueError(f"--system-prompt must be one of {', '.join(SYSTEM_PROMPT_MODES)}"))
     if scorer in ("seqcls", "judge") and not model:
@@ -188,6 +184,9 @@ def report(
     seed: Seed = 0,
 ) -> None:
     """Leaderboard (Markdown + HTML) with CIs and PNG plots across run directories."""
+    from bench.report import write_report
+    from bench.results import BootstrapConfig, ScoresError
+
     try:
         files = write_report(runs, out, BootstrapConfig(resamples, seed))
     except (ScoresError, ValueError) as error:
@@ -205,6 +204,10 @@ def compare(
     alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
 ) -> None:
     """Paired comparison (B - A) with a bootstrap CI and McNemar's test, overall and by group."""
+    from bench.compare import compare_runs
+    from bench.results import BootstrapConfig, ScoresError
+    from bench.run_dir import read_run
+
     try:
         result = compare_runs(
             read_run(run_a),
@@ -255,6 +258,10 @@ def rescore_command(
     overwrite: OverwriteOption = False,
 ) -> None:
     """Recompute results.json (published format) and extras.json from per-pair scores."""
+    from bench.results import BootstrapConfig, FailureRule, ScoresError
+    from bench.run_dir import rescore
+    from curation.run_fingerprint import OutputInUseError, RunFingerprint, claim_output
+
     settings = {"failure_sentinel": failure_sentinel, "resamples": resamples, "seed": seed}
     fingerprint = RunFingerprint.of("bench rescore", {"scores": scores}, settings)
     try:
@@ -272,6 +279,9 @@ def rescore_command(
 
 def make_scorer(kind: str, options: Mapping[str, Any]) -> Scorer:
     """A scorer by kind (``seqcls``, ``judge``, ``random``, ``longer``, ``shorter``)."""
+    from bench.scorers import LengthScorer, RandomScorer, SeqClsConfig, SeqClsScorer
+    from pipelines.judge_scorer import JudgeConfig, JudgeScorer
+
     if kind == "random":
         return RandomScorer(seed=int(options.get("seed", 0)))
     if kind in ("longer", "shorter"):

