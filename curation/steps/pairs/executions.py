@@ -138,6 +138,14 @@ def smallest_p_value(repeats: int) -> float:
     return 1.0 / math.comb(2 * repeats, repeats)
 
 
+def cost_ratio(costly: float, cheap: float) -> float:
+    """``costly / cheap``; a zero cost (a measure too coarse to see it) counts as infinitely
+    cheaper than any positive one, and as equal to another zero."""
+    if cheap <= 0:
+        return math.inf if costly > 0 else 1.0
+    return costly / cheap
+
+
 def efficiency_test(
     measure: str,
     cheap: Sequence[float],
@@ -165,10 +173,7 @@ def efficiency_test(
         return None
     cheap_median = float(statistics.median(cheap))
     costly_median = float(statistics.median(costly))
-    if cheap_median <= 0:
-        ratio = math.inf if costly_median > 0 else 1.0
-    else:
-        ratio = costly_median / cheap_median
+    ratio = cost_ratio(costly_median, cheap_median)
     scaled = [threshold * value for value in cheap]
     if all(value == scaled[0] for value in scaled) and all(value == costly[0] for value in costly):
         # Deterministic measures (instruction counts): no spread, the ratio decides.
@@ -178,11 +183,7 @@ def efficiency_test(
         # scipy to the normal approximation, which is poor at 5 vs 5).
         method = "exact" if max(len(cheap), len(costly)) <= 10 else "asymptotic"
         p_value = float(mannwhitneyu(costly, scaled, alternative="greater", method=method).pvalue)
-    costliest_cheap = float(max(cheap))
-    if costliest_cheap <= 0:
-        min_ratio = math.inf if min(costly) > 0 else 1.0
-    else:
-        min_ratio = float(min(costly)) / costliest_cheap
+    min_ratio = cost_ratio(float(min(costly)), float(max(cheap)))
     return EfficiencyTest(
         measure=measure,
         cheap_median=cheap_median,
@@ -297,9 +298,7 @@ def _ratio_of_medians(
     cheap_median, costly_median = cheap.median(measure), costly.median(measure)
     if cheap_median is None or costly_median is None:
         return None
-    if cheap_median <= 0:
-        return math.inf if costly_median > 0 else 1.0
-    return costly_median / cheap_median
+    return cost_ratio(costly_median, cheap_median)
 
 
 def _efficiency_pairs(
