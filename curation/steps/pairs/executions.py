@@ -33,7 +33,9 @@ causes, both seen in the raw repeats:
   emitted only when the time ratio exceeds the peak-memory ratio (a quadratic loop 30x
   slower in 4x the memory is; a 100 MB table 2.5x slower is not).
 
-With both, three runs emitted identical Runtime/Memory pairs (benchmarks/execution_pairs.py).
+With both, the executions recorded in six such runs, paired again, gave identical
+Runtime/Memory pairs (158 a run, against 175-180 before), and a fresh three-run
+benchmark agreed on 157 of 158 (benchmarks/execution_pairs.py).
 
 Pairs are capped per problem and aspect, carry their evidence (execution ids and
 measurements) as JSON, get the stable id of :func:`curation.assembly.ids.pair_id`, and are
