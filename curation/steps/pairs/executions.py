@@ -120,6 +120,15 @@ class PairingConfig:
         if self.correctness_margin is not None and not 0.0 < self.correctness_margin <= 1.0:
             raise ValueError(f"correctness_margin must be in (0, 1], got {self.correctness_margin}")
 
+    @property
+    def repeats_needed(self) -> int:
+        """The fewest repeats per solution that can make an efficiency pair: ``min_repeats``
+        and a clean separation below ``alpha`` once ``discard_costliest`` are set aside."""
+        kept = self.min_repeats
+        while smallest_p_value(kept) >= self.alpha:
+            kept += 1
+        return kept + self.discard_costliest
+
 
 @dataclass(frozen=True)
 class EfficiencyTest:

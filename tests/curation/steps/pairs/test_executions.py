@@ -290,6 +290,10 @@ def test_smallest_p_value_explains_the_repeat_floor() -> None:
     assert PairingConfig().min_repeats == 4
     perfect = efficiency_test("cpu_s", [1.0, 1.1, 1.2], [9.0, 9.1, 9.2], 2.0, 0.05, min_repeats=3)
     assert perfect is not None and not perfect.significant
+    # 4 left once the costliest is set aside: 5 repeats by default, 6 at alpha 0.01.
+    assert PairingConfig().repeats_needed == 5
+    assert PairingConfig(alpha=0.01).repeats_needed == 6
+    assert PairingConfig(discard_costliest=0).repeats_needed == 4
 
 
 def _rated(name: str, passed: int, status: str, origin: str = "llm") -> tuple:
