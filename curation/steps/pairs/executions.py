@@ -34,8 +34,8 @@ causes, both seen in the raw repeats:
   slower in 4x the memory is; a 100 MB table 2.5x slower is not).
 
 With both, the executions recorded in six such runs, paired again, gave identical
-Runtime/Memory pairs (158 a run, against 175-180 before), and a fresh three-run
-benchmark agreed on 157 of 158 (benchmarks/execution_pairs.py).
+Runtime/Memory pairs (158 a run, against 175-180 before), and two fresh three-run
+benchmarks agreed on 157 of 158 each (benchmarks/execution_pairs.py).
 
 Pairs are capped per problem and aspect, carry their evidence (execution ids and
 measurements) as JSON, get the stable id of :func:`curation.assembly.ids.pair_id`, and are
