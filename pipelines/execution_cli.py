@@ -231,7 +231,7 @@ def execute(
     from curation.steps.execution.execute import ExecutionConfig
     from curation.steps.execution.inject_bugs import BugInjectionConfig
     from curation.steps.execution.mutate import MutationConfig
-    from curation.steps.pairs.executions import PairingConfig, smallest_p_value
+    from curation.steps.pairs.executions import PairingConfig
 
     console = Console(stderr=True)
     # A bad file or language raises a ValueError naming it: the CLI root prints it as one line.
@@ -240,11 +240,12 @@ def execute(
     if limit is not None:
         found_problems = found_problems[:limit]
     check_inputs(found_problems, found_solutions, console)
-    if repeats > 1 and smallest_p_value(repeats) >= alpha:
+    pairing = PairingConfig(ratio=ratio, alpha=alpha, max_pairs_per_aspect=max_pairs)
+    if 1 < repeats < pairing.repeats_needed:
         console.print(
-            f"[yellow]with {repeats} repeats the smallest attainable p-value is "
-            f"{smallest_p_value(repeats):.3f} >= alpha {alpha}: CPU-time and memory pairs "
-            "cannot be significant (use --repeats 4 or more)[/yellow]"
+            f"[yellow]with {repeats} repeats ({pairing.discard_costliest} set aside per side) "
+            f"CPU-time and memory pairs cannot be significant at alpha {alpha} "
+            f"(use --repeats {pairing.repeats_needed} or more)[/yellow]"
         )
     bugs = None
     if llm_bugs:
@@ -278,7 +279,7 @@ def execute(
             repeats=repeats,
             count_instructions=instructions,
         ),
-        PairingConfig(ratio=ratio, alpha=alpha, max_pairs_per_aspect=max_pairs),
+        pairing,
         MutationConfig(operators=_operators(operators), max_mutants=max_mutants)
         if mutants
         else None,

@@ -77,6 +77,8 @@ def test_execute_tables_with_mutants(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
+    # 2 repeats, the costliest set aside: no efficiency pair can be emitted, and it says so.
+    assert "use --repeats 5 or more" in " ".join(result.output.split())
     summary = json.loads((out / "summary.json").read_text())
     assert summary["problems"] == 1 and summary["problems_with_pairs"] == 1
     for name in ("solutions", "executions", "pairs"):
