@@ -149,9 +149,8 @@ def measure_repository(repo: Path, sample_size: int, workers: int, seed: int) ->
         records = [r for r in items if isinstance(r, CommitRecord)]
         sample = random.Random(seed).sample(records, min(sample_size, len(records)))
         commits, candidates = len(items), len(records)
-        # The pipeline's workers are forked from this process: every record held here
-        # would be theirs too, walked by each worker's garbage collector (the mine stage
-        # took 2.5x as long with a history's contents alive in the parent).
+        # The pipeline's workers are forked from this process: a record held here would
+        # be in each of them too, which a real ``codepref mine`` process does not carry.
         del items, records
         serial_s = fetch_sample(repo, sample, root, 1)
         fetch_s = fetch_sample(repo, sample, root, workers)
