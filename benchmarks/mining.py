@@ -22,7 +22,8 @@ commits/s, candidates/s, the time of each stage and of each step of the ``mine``
 and the ratios to each.
 
 Run: ``.venv/bin/python benchmarks/mining.py [--commits 20000] [--sample 200] [--workers 2]``
-or ``.venv/bin/python benchmarks/mining.py --repo PATH [--sample 50] [--workers 2] [--repeat 2]``
+or ``.venv/bin/python benchmarks/mining.py --repo PATH [--sample 50] [--workers 2]``, either
+with ``[--repeat 2]`` (rounds, best time of each measurement)
 """
 
 from __future__ import annotations
@@ -138,13 +139,36 @@ def print_stages(
     console.print(table)
 
 
+def best_of_rounds(
+    repo: Path, sample: list[CommitRecord], root: Path, workers: int, repeat: int
+) -> tuple[float, float, dict[str, float], dict, dict[str, dict[str, float]]]:
+    """The per-commit approach one at a time and ``workers`` at once, then the pipeline,
+    in ``repeat`` rounds; each keeps its best time (the pipeline: its stages, stats and
+    steps of its best round). On a shared machine the load moves between measurements,
+    and the rounds give both sides the same chance of a quiet moment."""
+    serial_s = fetch_s = pipeline_s = float("inf")
+    cold_setup = 0.0
+    for round_ in range(repeat):
+        (root / f"r{round_}").mkdir()
+        serial_s = min(serial_s, fetch_sample(repo, sample, root / f"r{round_}", 1))
+        fetch_s = min(fetch_s, fetch_sample(repo, sample, root / f"r{round_}", workers))
+        out = root / f"out{round_}"
+        round_stages, round_stats = run_pipeline(repo, out, workers)
+        # setup imports what forked workers share, once per process: every round counts
+        # the first round's (cold) setup, as one `codepref mine` would
+        if round_ == 0:
+            cold_setup = round_stages["setup"]
+        round_stages["setup"] = cold_setup
+        if sum(round_stages.values()) < pipeline_s:
+            stage_s, stats, pipeline_s = round_stages, round_stats, sum(round_stages.values())
+            steps = {stage: step_seconds(out / "logs", stage) for stage in ("mine", "write")}
+    return serial_s, fetch_s, stage_s, stats, steps
+
+
 def measure_repository(
     repo: Path, sample_size: int, workers: int, seed: int, repeat: int = 1
 ) -> None:
-    """The ``--repo`` mode (see the module docstring). With ``repeat`` > 1 the three
-    measurements run in that many rounds, one after the other in each round, and each
-    keeps its best time: on a shared machine the load moves between measurements, and
-    the rounds give both sides the same chance of a quiet moment."""
+    """The ``--repo`` mode (see the module docstring), best of ``repeat`` rounds."""
     console = Console()
     with tempfile.TemporaryDirectory(prefix="codepref-bench-") as tmp:
         root = Path(tmp)
@@ -157,22 +181,10 @@ def measure_repository(
         # The pipeline's workers are forked from this process: a record held here would
         # be in each of them too, which a real ``codepref mine`` process does not carry.
         del items, records
-        serial_s = fetch_s = pipeline_s = float("inf")
-        cold_setup = 0.0
-        for round_ in range(repeat):
-            (root / f"r{round_}").mkdir()
-            serial_s = min(serial_s, fetch_sample(repo, sample, root / f"r{round_}", 1))
-            fetch_s = min(fetch_s, fetch_sample(repo, sample, root / f"r{round_}", workers))
-            out = root / f"out{round_}"
-            round_stages, round_stats = run_pipeline(repo, out, workers)
-            # setup imports what forked workers share, once per process: every round
-            # counts the first round's (cold) setup, as one `codepref mine` would
-            if round_ == 0:
-                cold_setup = round_stages["setup"]
-            round_stages["setup"] = cold_setup
-            if sum(round_stages.values()) < pipeline_s:
-                stage_s, stats, pipeline_s = round_stages, round_stats, sum(round_stages.values())
-                steps = {stage: step_seconds(out / "logs", stage) for stage in ("mine", "write")}
+        serial_s, fetch_s, stage_s, stats, steps = best_of_rounds(
+            repo, sample, root, workers, repeat
+        )
+        pipeline_s = sum(stage_s.values())
         per_candidate = len(sample) / fetch_s
         serial = len(sample) / serial_s
         table = Table(
@@ -213,7 +225,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repo", type=Path, help="Measure this local or bare repository.")
-    parser.add_argument("--repeat", type=int, default=1, help="--repo: rounds, best of each.")
+    parser.add_argument("--repeat", type=int, default=1, help="Rounds, best time of each.")
     args = parser.parse_args()
     if args.repo is not None:
         measure_repository(args.repo, args.sample, args.workers, args.seed, args.repeat)
@@ -236,9 +248,6 @@ def main() -> None:
 
         sample = random.Random(args.seed).sample(records, args.sample)
         del records  # not inherited by the pipeline's forked workers (see measure_repository)
-        serial_s = fetch_sample(repo, sample, root, 1)
-        fetch_s = fetch_sample(repo, sample, root, args.workers)
-
         # The local reader restricted to the sampled commits (``--no-walk`` lists only them).
         wanted = [r.commit for r in sample]
         started = time.perf_counter()
@@ -246,9 +255,10 @@ def main() -> None:
         subset_s = time.perf_counter() - started
         assert sorted(r.commit for r in subset if not isinstance(r, Rejected)) == sorted(wanted)
 
-        stage_s, summary = run_pipeline(repo, root / "out", args.workers)
+        serial_s, fetch_s, stage_s, summary, steps = best_of_rounds(
+            repo, sample, root, args.workers, args.repeat
+        )
         pipeline_s = sum(stage_s.values())
-        steps = {stage: step_seconds(root / "out" / "logs", stage) for stage in ("mine", "write")}
 
     fetch_rate = args.sample / fetch_s
     serial_rate = args.sample / serial_s
@@ -263,7 +273,8 @@ def main() -> None:
         ("local reader (log --raw + cat-file), all", args.commits, local_s),
         (f"pipeline end to end, {args.workers} workers", len(shas), pipeline_s),
     ]
-    table = Table(title=f"commit mining, {args.commits:,} single-file commits")
+    rounds = f", best of {args.repeat} rounds" if args.repeat > 1 else ""
+    table = Table(title=f"commit mining, {args.commits:,} single-file commits{rounds}")
     ratios = (f"x per-commit ({args.workers} at once)", "x per-commit (1 at a time)")
     for column in ("approach", "commits", "seconds", "commits/s", *ratios):
         table.add_column(column, justify="left" if column == "approach" else "right")
