@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +28,7 @@ from datatrove.executor import LocalPipelineExecutor
 from datatrove.executor.base import PipelineExecutor
 from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.logging import logger, setup_default_logger
+from loguru._better_exceptions import ExceptionFormatter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -88,6 +90,13 @@ Step = PipelineStep | Callable
 
 EXECUTOR_LOG = "logs/executor.log"
 TERMINAL_LEVEL = "WARNING"
+
+# Every loguru handler gets an exception formatter that asks sysconfig for the 36 paths of
+# every install scheme to find the library folders (20-40 ms on a busy 2-core machine);
+# datatrove and this module add about ten handlers per stage and four per task, which
+# made it a second of every mining run. The folders depend on ``sys.path`` alone, which
+# does not change while a pipeline runs: ask once.
+ExceptionFormatter._get_lib_dirs = staticmethod(functools.cache(ExceptionFormatter._get_lib_dirs))
 
 
 def route_logs_to_file(logfile: Path) -> None:

@@ -56,3 +56,24 @@ def test_a_rerun_says_the_stage_was_already_done(
         run_stages([executor], config)
     out = capfd.readouterr().out
     assert out.count("✓ only") == 2 and "already done" in out.splitlines()[-1]
+
+
+def test_log_handlers_look_up_the_library_folders_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each loguru handler asked sysconfig for every install path (20-40 ms on a busy
+    machine, ten handlers a stage); the answer is taken once and stays right."""
+    import sysconfig
+
+    from loguru._better_exceptions import ExceptionFormatter
+
+    first = ExceptionFormatter._get_lib_dirs()
+    asked = []
+    real = sysconfig.get_scheme_names
+    monkeypatch.setattr(sysconfig, "get_scheme_names", lambda: asked.append(1) or real())
+    handlers = [logger.add(tmp_path / f"{index}.log") for index in range(3)]
+    for handler in handlers:
+        logger.remove(handler)
+    assert asked == []
+    assert ExceptionFormatter._get_lib_dirs() == first
+    assert any("site-packages" in folder or "lib" in folder for folder in first)

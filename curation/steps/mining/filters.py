@@ -8,6 +8,7 @@ layout of ``records.py`` and counts each drop as ``dropped_<reason>``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
@@ -119,13 +120,21 @@ class CommitFilter(PipelineStep):
             yield from (doc for doc, reason in zip(batch, reasons, strict=True) if not reason)
 
 
-def syntax_reason(doc: Document, config: FilterConfig, parse=parse_reason) -> str | None:
+def syntax_reason(
+    doc: Document,
+    config: FilterConfig,
+    parse=parse_reason,
+    parsed_before: Callable[[str, str], ParsedSource | None] | None = None,
+) -> str | None:
     """Rule 5 of :class:`CommitFilter`: both sides parse, deep enough; on success the parse
     of the new side is left under :data:`PARSED_NEW`. The new side is parsed as an edit
     of the old one (incrementally). ``parse`` is :func:`parse_reason` or a cache in front
-    of it."""
+    of it; ``parsed_before(language, source)``, the cache's parses, may hold the new side
+    already (git log lists the newer commit, whose old side it is, first): then the old
+    side is the one parsed as an edit, of the new, instead of from scratch."""
     meta, language = doc.metadata, doc.metadata.get("language")
-    old, reason = parse("old", meta["old_contents"], language, config)
+    newer = parsed_before(language, doc.text) if parsed_before is not None else None
+    old, reason = parse("old", meta["old_contents"], language, config, newer)
     if reason is not None:
         return reason
     parsed, reason = parse("new", doc.text, language, config, old)
@@ -147,7 +156,7 @@ class SyntaxFilter(CommitFilter):
         self.parses = ParseCache(parse_reason)
 
     def reason(self, doc: Document) -> str | None:
-        return syntax_reason(doc, self.config, self.parses.parse_reason)
+        return syntax_reason(doc, self.config, self.parses.parse_reason, self.parses.parsed)
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
         try:

@@ -37,6 +37,12 @@ class ParseCache:
         # a step is pickled into every worker: ship it empty (trees cannot be pickled)
         return {**self.__dict__, "_entries": OrderedDict(), "_bytes": 0, "hits": 0}
 
+    def parsed(self, language: str, source: str) -> ParsedSource | None:
+        """The parse of ``source`` held here, if it passed the rule (not counted as a hit:
+        nothing was spared yet)."""
+        outcome = self._entries.get((language, source))
+        return None if outcome is None else outcome[0]
+
     def parse_reason(
         self,
         side: str,

@@ -44,3 +44,21 @@ def test_the_cache_is_bounded_by_source_bytes_and_pickles_empty() -> None:
     assert cache.hits == 1
     copy = pickle.loads(pickle.dumps(cache))
     assert copy.hits == 0 and copy.parse_reason("new", V1, "Python", config)[0] is not None
+
+
+def test_an_old_side_whose_new_side_is_cached_is_parsed_as_an_edit_of_it(change_doc) -> None:
+    step = SyntaxFilter()
+    edited_from: list[bytes | None] = []
+
+    def recording_rule(side, source, language, config, previous=None):
+        edited_from.append(None if previous is None else previous.data)
+        return parse_reason(side, source, language, config, previous)
+
+    step.parses = ParseCache(recording_rule)
+    docs = [change_doc(V2, V3, "b"), change_doc(V1, V2, "a")]
+    kept = list(step.run(iter(docs)))
+    assert kept == docs
+    # V2 fresh, V3 as an edit of V2, then V1 as an edit of the V2 already parsed
+    assert edited_from == [None, V2.encode(), V2.encode()]
+    fresh, _ = parse_reason("old", V1, "Python", FilterConfig())
+    assert str(step.parses.parsed("Python", V1).tree.root_node) == str(fresh.tree.root_node)
