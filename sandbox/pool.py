@@ -19,7 +19,7 @@ from curation.languages import normalize_language
 
 from .api import HARNESS, Comparison, Job, Limits, Program, RunResult, Status, TestCase
 from .compile_cache import Build, CompileCache
-from .precompiled_headers import header_store_dir
+from .precompiled_headers import HeaderStore
 from .runners import Runner
 from .worker import Worker, WorkerError
 
@@ -56,7 +56,7 @@ class WorkerPool:
         self.warm_compilers = warm_compilers
         # Precompiled headers (sandbox/precompiled_headers.py) go with the warm compilers;
         # like the supervisor binary, they are the toolchain's and kept across runs.
-        self.header_store = CompileCache(header_store_dir()) if warm_compilers else None
+        self.header_store = HeaderStore() if warm_compilers else None
         self._idle: dict[str, list[Worker]] = defaultdict(list)
         self._live: set[Worker] = set()
         self._lock = threading.Lock()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from .api import Comparison, Limits, Program, RunResult, Status, TestCase, TestOutcome
 from .cgroups import Cgroup
 from .compile_cache import Build, CompileCache, build_key
-from .precompiled_headers import HEADER_NAME, PrecompiledHeader, leading_includes
+from .precompiled_headers import HEADER_NAME, HeaderStore, PrecompiledHeader, leading_includes
 from .runners import Runner, runner_for
 from .verdicts import Observation, classify, tail
 
@@ -115,7 +115,7 @@ class Worker:
         self.warm_compile: Callable[..., tuple[Build, bool]] | None = None
         # Where precompiled headers are kept (set by the pool with warm compilers on), and
         # the ones this worker's supervisor holds.
-        self.header_store: CompileCache | None = None
+        self.header_store: HeaderStore | None = None
         self._held_headers: set[str] = set()
         self.backend = backend
         self.image = image
@@ -363,8 +363,8 @@ class Worker:
         """Give this worker's supervisor the PCH (and the header file beside it) as a
         build cache of its own directory: restored for the compilations that use it,
         never on disk while a program runs."""
-        files = {**made.files, HEADER_NAME: (0o644, header.text.encode())}
-        blobs = Build(files=files).blobs()
+        assert self.header_store is not None
+        blobs = self.header_store.packed(header, made)
         self.channel.request(
             {"op": "hold", "dir": header.directory, "blobs": blobs}, CHANNEL_GRACE_S
         )

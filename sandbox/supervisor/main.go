@@ -33,6 +33,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/zlib"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -771,7 +772,8 @@ func (s *supervisor) stopServer() {
 }
 
 // hold makes files the sandbox made (a precompiled header) a build cache of their own: held
-// in memory like one and restored, as the job's, for the compilations that name dir.
+// in memory like one and restored, as the job's, for the compilations that name dir. Their
+// bytes come zlib-compressed: a PCH is tens of megabytes that compress about sixfold.
 func (s *supervisor) hold(dir string, blobs map[string]blob) (any, error) {
 	if !filepath.IsAbs(dir) || filepath.Clean(dir) != dir {
 		return nil, fmt.Errorf("cache %q is not a clean absolute path", dir)
@@ -781,7 +783,15 @@ func (s *supervisor) hold(dir string, blobs map[string]blob) (any, error) {
 		if relative == "" || filepath.IsAbs(relative) || strings.HasPrefix(filepath.Clean(relative), "..") {
 			return nil, fmt.Errorf("file %q escapes the cache", relative)
 		}
-		held[relative] = file{mode: os.FileMode(content.Mode).Perm(), data: content.Data}
+		inflater, err := zlib.NewReader(bytes.NewReader(content.Data))
+		if err != nil {
+			return nil, fmt.Errorf("file %q: %v", relative, err)
+		}
+		data, err := io.ReadAll(inflater)
+		if err != nil {
+			return nil, fmt.Errorf("file %q: %v", relative, err)
+		}
+		held[relative] = file{mode: os.FileMode(content.Mode).Perm(), data: data}
 	}
 	s.caches[dir] = held
 	return map[string]any{"dir": dir}, nil
