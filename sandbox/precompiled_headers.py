@@ -21,9 +21,7 @@ only, never present while a program runs.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,22 +211,16 @@ class PrecompiledHeader:
 
 
 class HeaderStore(CompileCache):
-    """The PCHs of a sandbox: a compile cache kept in :func:`header_store_dir`, plus each
-    PCH packed once (zlib, base64) for the supervisors that hold it."""
+    """The PCHs of a sandbox: a compile cache kept in :func:`header_store_dir`, whose
+    builds are what a supervisor's ``hold`` takes (see :func:`packed`)."""
 
     def __init__(self, directory: str | Path | None = None) -> None:
         super().__init__(header_store_dir() if directory is None else directory)
-        self._packed: dict[str, dict[str, dict[str, object]]] = {}
-        self._packing = threading.Lock()
 
-    def packed(self, header: PrecompiledHeader, made: Build) -> dict[str, dict[str, object]]:
-        """The files of ``header``'s build cache (the PCH and the header file beside it)
-        as the supervisor's ``hold`` takes them."""
-        with self._packing:
-            if header.directory not in self._packed:
-                files = {**made.files, HEADER_NAME: (0o644, header.text.encode())}
-                self._packed[header.directory] = {
-                    name: {"mode": mode, "data": base64.b64encode(zlib.compress(data, 1)).decode()}
-                    for name, (mode, data) in files.items()
-                }
-            return self._packed[header.directory]
+
+def packed(header: PrecompiledHeader, made: Build) -> Build:
+    """A freshly made PCH as it is stored and handed to workers: zlib-compressed (a PCH is
+    tens of megabytes that compress about sixfold), with the header file beside it."""
+    files = {name: (mode, zlib.compress(data, 1)) for name, (mode, data) in made.files.items()}
+    files[HEADER_NAME] = (0o644, zlib.compress(header.text.encode(), 1))
+    return Build(files=files, compile_s=made.compile_s)

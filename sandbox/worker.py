@@ -18,7 +18,13 @@ from collections.abc import Callable, Sequence
 from .api import Comparison, Limits, Program, RunResult, Status, TestCase, TestOutcome
 from .cgroups import Cgroup
 from .compile_cache import Build, CompileCache, build_key
-from .precompiled_headers import HEADER_NAME, HeaderStore, PrecompiledHeader, leading_includes
+from .precompiled_headers import (
+    HEADER_NAME,
+    HeaderStore,
+    PrecompiledHeader,
+    leading_includes,
+    packed,
+)
 from .runners import Runner, runner_for
 from .verdicts import Observation, classify, tail
 
@@ -314,7 +320,7 @@ class Worker:
         assert store is not None and runner.precompile is not None
         version = store.version(self.image, runner.language, lambda: self._compiler_version(runner))
         key = build_key(
-            f"{runner.language} header",
+            f"{runner.language} header, zlib",
             version,
             list(runner.precompile),
             runner.env,
@@ -357,16 +363,15 @@ class Worker:
         sealed = self.channel.request(
             {"op": "seal", "dir": workdir, "return": True}, CHANNEL_GRACE_S
         )
-        return Build.from_sealed(sealed["sealed"], set(written), "", seen["wall_s"]), True
+        made = Build.from_sealed(sealed["sealed"], set(written), "", seen["wall_s"])
+        return packed(header, made), True
 
     def _hold_header(self, header: PrecompiledHeader, made: Build) -> None:
         """Give this worker's supervisor the PCH (and the header file beside it) as a
         build cache of its own directory: restored for the compilations that use it,
         never on disk while a program runs."""
-        assert self.header_store is not None
-        blobs = self.header_store.packed(header, made)
         self.channel.request(
-            {"op": "hold", "dir": header.directory, "blobs": blobs}, CHANNEL_GRACE_S
+            {"op": "hold", "dir": header.directory, "blobs": made.blobs()}, CHANNEL_GRACE_S
         )
         self._held_headers.add(header.directory)
 
