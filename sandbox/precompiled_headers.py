@@ -22,7 +22,9 @@ only, never present while a program runs.
 from __future__ import annotations
 
 import hashlib
+import threading
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,6 +218,14 @@ class HeaderStore(CompileCache):
 
     def __init__(self, directory: str | Path | None = None) -> None:
         super().__init__(header_store_dir() if directory is None else directory)
+        self._asked: Counter[tuple[str, ...]] = Counter()
+        self._counting = threading.Lock()
+
+    def asked(self, headers: tuple[str, ...]) -> int:
+        """Count one more program asking for ``headers``; how many have, this one included."""
+        with self._counting:
+            self._asked[headers] += 1
+            return self._asked[headers]
 
 
 def packed(header: PrecompiledHeader, made: Build) -> Build:

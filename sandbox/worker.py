@@ -37,6 +37,8 @@ CHANNEL_GRACE_S = 15.0
 VERSION_TIME_S = 60.0
 # Making a precompiled header is the sandbox's work, not the job's: its own limit.
 HEADER_TIME_S = 120.0
+# How many programs must ask for a list of headers before its own PCH is made and held.
+HOLD_AFTER = 3
 SUPERVISOR_PIDS = 64
 VALGRIND_SLOWDOWN = 100.0
 # The work dir of a compile worker's warm compiler: kept (emptied) between compiles.
@@ -308,14 +310,26 @@ class Worker:
     # -- precompiled headers -----------------------------------------------------------------
     def _precompiled_header(self, runner: Runner, program: Program) -> PrecompiledHeader | None:
         """The PCH of the standard headers ``program`` includes first, held by this worker
-        (made once per sandbox, handed to each worker once), or None: none applies, or
-        the compiler would not make it."""
+        (made once per toolchain, handed to each worker once), or None: none applies, or
+        the compiler would not make it.
+
+        Handing a PCH to a worker costs about a compile's saving, so a list of headers
+        gets its own PCH once programs have asked for it ``HOLD_AFTER`` times; before
+        that, a PCH this worker holds for a shorter prefix of the list serves (any prefix
+        of the leading standard includes reads the same tokens)."""
         headers = leading_includes(program.source)
         if not headers:
             return None
         header = PrecompiledHeader(headers)
         if header.directory in self._held_headers:
             return header
+        assert self.header_store is not None
+        if self.header_store.asked(headers) < HOLD_AFTER:
+            for length in range(len(headers) - 1, 0, -1):
+                shorter = PrecompiledHeader(headers[:length])
+                if shorter.directory in self._held_headers:
+                    return shorter
+            return None
         store = self.header_store
         assert store is not None and runner.precompile is not None
         version = store.version(self.image, runner.language, lambda: self._compiler_version(runner))

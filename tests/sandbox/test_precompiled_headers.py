@@ -9,6 +9,7 @@ import pytest
 from sandbox import DockerSandbox, Limits, ProcessSandbox, Program, Status, TestCase
 from sandbox.images import ImageConfig
 from sandbox.precompiled_headers import PrecompiledHeader, leading_includes
+from sandbox.worker import HOLD_AFTER
 
 LIMITS = Limits(time_s=10.0, memory_mb=512, compile_time_s=60.0)
 
@@ -85,6 +86,13 @@ TEMPLATE_ERROR = (
 )
 
 
+def hold(sandbox) -> None:
+    """Run SORTS until the worker holds its PCH (asked for HOLD_AFTER times)."""
+    for _ in range(HOLD_AFTER):
+        ran = sandbox.run(Program("Cpp", SORTS), [TestCase("", "123\n")])
+        assert ran.status is Status.OK, ran.compile_output
+
+
 def test_a_precompiled_compile_answers_what_the_plain_compile_does(request, backend):
     with (
         open_backend(request, backend, workers=1, compile_cache=False) as fast,
@@ -93,8 +101,7 @@ def test_a_precompiled_compile_answers_what_the_plain_compile_does(request, back
         ) as cold,
     ):
         before = lookups(fast)
-        ran = fast.run(Program("Cpp", SORTS), [TestCase("", "123\n")])
-        assert ran.status is Status.OK, ran.compile_output
+        hold(fast)
         assert lookups(fast) == before + 1  # the PCH of <stdio.h>, <vector>, <algorithm>
         for source in (FORGOT_ALGORITHM, TEMPLATE_ERROR):
             want, got = cold.run(Program("Cpp", source)), fast.run(Program("Cpp", source))
@@ -120,8 +127,9 @@ def test_a_macro_before_the_includes_compiles_without_a_pch(request, backend):
 
 
 def test_a_program_never_sees_a_precompiled_header(request, backend):
+    # Its leading includes start with SORTS's: its compile uses the PCH SORTS left held.
     lister = (
-        "#include <stdio.h>\n#include <filesystem>\n#include <string>\n"
+        "#include <stdio.h>\n#include <vector>\n#include <algorithm>\n#include <filesystem>\n"
         "namespace fs = std::filesystem;\n"
         'int main(){ for (const char* d : {"/tmp", "/var/tmp", "/dev/shm"}) {\n'
         "  std::error_code e; if (!fs::exists(d, e)) continue;\n"
@@ -130,7 +138,7 @@ def test_a_program_never_sees_a_precompiled_header(request, backend):
         '    printf("%s\\n", it->path().c_str()); } }\n'
     )
     with open_backend(request, backend, workers=1, compile_cache=False) as fast:
-        fast.run(Program("Cpp", SORTS), [TestCase("", "123\n")])  # a PCH held by the worker
+        hold(fast)
         result = fast.run(Program("Cpp", lister))
     assert result.status is Status.OK, result.compile_output
     assert "codepref-pch" not in result.tests[0].stdout_tail
