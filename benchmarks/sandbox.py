@@ -25,8 +25,8 @@ reruns: the naive harness compiles again, the sandbox reuses each build). The C+
 precompiled headers are the toolchain's, kept in ``~/.cache/codepref/headers``: a first
 pass makes those it does not find there (one per distinct list of leading standard
 includes, 21 for HumanEval-X C++), a later run only hands them to its workers. Go keeps its
-build cache warm per worker on both Docker rows (as the naive harness does). Targets: Java >= 3x, C++ >= 2x, C# and
-Go >= 1.5x the naive harness.
+build cache warm per worker on both Docker rows (as the naive harness does). Targets: Java
+>= 3x, C++ >= 2x, C# and Go >= 1.5x the naive harness.
 
     python benchmarks/sandbox.py [--workers 2] [--hello 12] [--skip-process]
     python benchmarks/sandbox.py --compiled-only [--languages Java,Cpp] [--limit 40]
