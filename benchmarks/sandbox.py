@@ -19,10 +19,14 @@ names it, C and C# on the bundled samples (5 problems x 4 solutions). Each row r
 same programs with 2 workers: the naive harness (the runner's own compile and run
 commands through ``subprocess.run``, no isolation); the Docker backend cold (no compile
 cache, no warm compiler: every compile a fresh process, as before); the Docker backend
-with its fast path (warm compilers, compile cache) on a first pass, where every source is
-new, and on a second pass over the same programs (repeats and reruns: the naive harness
-compiles again, the sandbox reuses each build). Targets: Java >= 3x, C++ >= 2x, C# and
-Go >= 1.5x the naive harness.
+with its fast path (warm compilers, C++ precompiled headers, compile cache) on a first
+pass, where every source is new, and on a second pass over the same programs (repeats and
+reruns: the naive harness compiles again, the sandbox reuses each build). The C++
+precompiled headers are the toolchain's, kept in ``~/.cache/codepref/headers``: a first
+pass makes those it does not find there (one per distinct list of leading standard
+includes, 21 for HumanEval-X C++), a later run only hands them to its workers. Go keeps its
+build cache warm per worker on both Docker rows (as the naive harness does). Targets: Java
+>= 3x, C++ >= 2x, C# and Go >= 1.5x the naive harness.
 
     python benchmarks/sandbox.py [--workers 2] [--hello 12] [--skip-process]
     python benchmarks/sandbox.py --compiled-only [--languages Java,Cpp] [--limit 40]

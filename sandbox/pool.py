@@ -19,6 +19,7 @@ from curation.languages import normalize_language
 
 from .api import HARNESS, Comparison, Job, Limits, Program, RunResult, Status, TestCase
 from .compile_cache import Build, CompileCache
+from .precompiled_headers import HeaderStore
 from .runners import Runner
 from .worker import Worker, WorkerError
 
@@ -53,6 +54,9 @@ class WorkerPool:
             CompileCache(compile_cache_dir) if compile_cache or compile_cache_dir else None
         )
         self.warm_compilers = warm_compilers
+        # Precompiled headers (sandbox/precompiled_headers.py) go with the warm compilers;
+        # like the supervisor binary, they are the toolchain's and kept across runs.
+        self.header_store = HeaderStore() if warm_compilers else None
         self._idle: dict[str, list[Worker]] = defaultdict(list)
         self._live: set[Worker] = set()
         self._lock = threading.Lock()
@@ -200,6 +204,7 @@ class WorkerPool:
         worker = self._start_worker(key)
         if self.warm_compilers and not compiler:
             worker.warm_compile = self.compile_warm
+            worker.header_store = self.header_store
         with self._lock:
             self._live.add(worker)
             closed = self._closed

@@ -57,6 +57,9 @@ class Runner:
     # sandbox/compilers/). It runs in a compile worker that never runs programs.
     warm_compiler: tuple[str, ...] | None = None
     warm_files: Mapping[str, str] = field(default_factory=dict)
+    # How a precompiled header (sandbox/precompiled_headers.py) is made from
+    # ``codepref-pch.h``: the compile's own flags, so that the compile may use it.
+    precompile: tuple[str, ...] | None = None
 
     def source_name(self, source: str) -> str:
         return self.stem(source) + self.extension
@@ -69,13 +72,17 @@ class Runner:
                 raise ValueError(f"extra file {name!r} must be a relative path inside the work dir")
         return {**self.support, **program.files, self.source_name(program.source): program.source}
 
-    def compile_argv(self, source: str) -> list[str] | None:
+    def compile_argv(self, source: str, header: str | None = None) -> list[str] | None:
+        """The compile command; with ``header``, the precompiled header read first."""
         argv = self.compile
         if self.test_compile is not None and self.stem(source).endswith("_test"):
             argv = self.test_compile
         if argv is None:
             return None
-        return self._expand(argv, source)
+        expanded = self._expand(argv, source)
+        if header is not None:
+            expanded[1:1] = ["-include", header]
+        return expanded
 
     def warm_request(self, source: str) -> list[str] | None:
         """The compile argv as the warm compiler takes it: no program name, no launcher
@@ -129,6 +136,9 @@ def java_class_name(source: str) -> str:
 
 
 COMPILERS = Path(__file__).resolve().parent / "compilers"
+# The C++ compile flags, shared by the compile and its precompiled headers: a PCH made
+# with other flags would be ignored (or, for some, change the program).
+_CPP_FLAGS = ("-O2", "-std=c++17", "-pipe")
 _NATIVE_OOM = ("std::bad_alloc", "Cannot allocate memory", "out of memory")
 _GO_TEST = re.compile(r"^func\s+Test\w*\s*\(\s*\w+\s+\*testing\.T\s*\)", re.MULTILINE)
 
@@ -177,7 +187,16 @@ RUNNERS: dict[str, Runner] = {
             language="Cpp",
             extension=".cpp",
             # libcrypto: HumanEval-X (like its reference harness) links OpenSSL's MD5.
-            compile=("g++", "-O2", "-std=c++17", "-pipe", "-o", "main", "{src}", "-lcrypto"),
+            compile=("g++", *_CPP_FLAGS, "-o", "main", "{src}", "-lcrypto"),
+            precompile=(
+                "g++",
+                *_CPP_FLAGS,
+                "-x",
+                "c++-header",
+                "-o",
+                "codepref-pch.h.gch",
+                "codepref-pch.h",
+            ),
             version=("g++", "--version"),
             run=("./main",),
             memory_markers=_NATIVE_OOM,

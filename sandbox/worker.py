@@ -18,6 +18,13 @@ from collections.abc import Callable, Sequence
 from .api import Comparison, Limits, Program, RunResult, Status, TestCase, TestOutcome
 from .cgroups import Cgroup
 from .compile_cache import Build, CompileCache, build_key
+from .precompiled_headers import (
+    HEADER_NAME,
+    HeaderStore,
+    PrecompiledHeader,
+    leading_includes,
+    packed,
+)
 from .runners import Runner, runner_for
 from .verdicts import Observation, classify, tail
 
@@ -28,6 +35,10 @@ CHANNEL_GRACE_S = 15.0
 # The compiler's --version answers in well under a second; the job's compile limit (which
 # a test may set to a tenth of a second) is not its limit.
 VERSION_TIME_S = 60.0
+# Making a precompiled header is the sandbox's work, not the job's: its own limit.
+HEADER_TIME_S = 120.0
+# How many programs must ask for a list of headers before its own PCH is made and held.
+HOLD_AFTER = 3
 SUPERVISOR_PIDS = 64
 VALGRIND_SLOWDOWN = 100.0
 # The work dir of a compile worker's warm compiler: kept (emptied) between compiles.
@@ -110,6 +121,10 @@ class Worker:
         # Compiles in a warm compiler of a compile worker (set by the pool, see
         # WorkerPool.compile_warm): (build, cacheable).
         self.warm_compile: Callable[..., tuple[Build, bool]] | None = None
+        # Where precompiled headers are kept (set by the pool with warm compilers on), and
+        # the ones this worker's supervisor holds.
+        self.header_store: HeaderStore | None = None
+        self._held_headers: set[str] = set()
         self.backend = backend
         self.image = image
         self.cgroup = cgroup
@@ -153,6 +168,9 @@ class Worker:
                 build, cacheable = self.warm_compile(runner, program, files, limits)
                 if key is not None and cacheable:
                     self.compile_cache.store(key, build)
+            header = None
+            if build is None and self.header_store is not None and runner.precompile:
+                header = self._precompiled_header(runner, program)
             workdir = f"job{next(self._jobs)}"
             request = {"op": "write", "dir": workdir, "files": files}
             if build is not None and build.files:
@@ -162,7 +180,7 @@ class Worker:
             if build is not None:
                 return self._test_build(build, runner, program, tests, limits, comparison, workdir)
             return self._compile_and_test(
-                runner, program, tests, limits, comparison, workdir, key, set(files)
+                runner, program, tests, limits, comparison, workdir, key, files, header
             )
         finally:
             if owned:
@@ -216,30 +234,39 @@ class Worker:
         comparison: Comparison,
         workdir: str,
         key: str | None = None,
-        written: set[str] | None = None,
+        files: dict[str, str] | None = None,
+        header: PrecompiledHeader | None = None,
     ) -> RunResult:
         """Compile (when the language does), then run the tests; with a cache ``key``, a
-        build the compiler finished on its own is kept for the next job of that key."""
+        build the compiler finished on its own is kept for the next job of that key.
+
+        With a precompiled ``header``, a compile that says anything (an error, a warning)
+        is done again without it: its diagnostics would name the header's file in their
+        include chains, and a job gets the plain compile's own words."""
         compile_s = 0.0
         compile_output = ""
         argv = runner.compile_argv(program.source)
         if argv is not None:
-            seen = self._exec(
-                runner,
-                argv,
-                workdir,
-                "",
-                time_s=limits.compile_time_s,
-                memory_mb=max(COMPILE_MEMORY_MB, limits.memory_mb),
-                output_bytes=COMPILE_OUTPUT_BYTES,
-                pids=max(limits.pids, 256),
-                cache=runner.cache,
-            )
+            seen = None
+            if header is not None:
+                seen = self._compile(
+                    runner,
+                    runner.compile_argv(program.source, header.path),
+                    workdir,
+                    limits,
+                    header.directory,
+                )
+                said = seen["exit_code"] != 0 or seen["stderr"] or seen["stdout"]
+                if said and not self._exceeded(seen, limits):
+                    self.channel.request(
+                        {"op": "write", "dir": workdir, "files": files or {}}, CHANNEL_GRACE_S
+                    )
+                    seen = None
+            if seen is None:
+                seen = self._compile(runner, argv, workdir, limits, runner.cache)
             compile_s = seen["wall_s"]
             compile_output = tail(seen["stderr"] + seen["stdout"])
-            # The deadline is wall-clock time and, on a starved machine, the CPU rlimit
-            # under it: a compiler driver reports its killed cc1 as an internal error.
-            exceeded = seen["timed_out"] or seen["cpu_s"] >= limits.compile_time_s
+            exceeded = self._exceeded(seen, limits)
             if exceeded or seen["exit_code"] != 0:
                 if exceeded:
                     compile_output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
@@ -253,11 +280,114 @@ class Worker:
             {"op": "seal", "dir": workdir, "return": key is not None}, CHANNEL_GRACE_S
         )
         if key is not None:
-            build = Build.from_sealed(sealed["sealed"], written or set(), compile_output, compile_s)
+            build = Build.from_sealed(sealed["sealed"], set(files or ()), compile_output, compile_s)
             self.compile_cache.store(key, build)
         return self._run_tests(
             runner, program, tests, limits, comparison, workdir, compile_s, compile_output
         )
+
+    def _compile(
+        self, runner: Runner, argv: list[str], workdir: str, limits: Limits, cache: str | None
+    ) -> dict:
+        return self._exec(
+            runner,
+            argv,
+            workdir,
+            "",
+            time_s=limits.compile_time_s,
+            memory_mb=max(COMPILE_MEMORY_MB, limits.memory_mb),
+            output_bytes=COMPILE_OUTPUT_BYTES,
+            pids=max(limits.pids, 256),
+            cache=cache,
+        )
+
+    @staticmethod
+    def _exceeded(seen: dict, limits: Limits) -> bool:
+        # The deadline is wall-clock time and, on a starved machine, the CPU rlimit under
+        # it: a compiler driver reports its killed cc1 as an internal error.
+        return bool(seen["timed_out"] or seen["cpu_s"] >= limits.compile_time_s)
+
+    # -- precompiled headers -----------------------------------------------------------------
+    def _precompiled_header(self, runner: Runner, program: Program) -> PrecompiledHeader | None:
+        """The PCH of the standard headers ``program`` includes first, held by this worker
+        (made once per toolchain, handed to each worker once), or None: none applies, or
+        the compiler would not make it.
+
+        Handing a PCH to a worker costs about a compile's saving, so a list of headers
+        gets its own PCH once programs have asked for it ``HOLD_AFTER`` times; before
+        that, a PCH this worker holds for a shorter prefix of the list serves (any prefix
+        of the leading standard includes reads the same tokens)."""
+        headers = leading_includes(program.source)
+        if not headers:
+            return None
+        header = PrecompiledHeader(headers)
+        if header.directory in self._held_headers:
+            return header
+        assert self.header_store is not None
+        if self.header_store.asked(headers) < HOLD_AFTER:
+            for length in range(len(headers) - 1, 0, -1):
+                shorter = PrecompiledHeader(headers[:length])
+                if shorter.directory in self._held_headers:
+                    return shorter
+            return None
+        store = self.header_store
+        assert store is not None and runner.precompile is not None
+        version = store.version(self.image, runner.language, lambda: self._compiler_version(runner))
+        key = build_key(
+            f"{runner.language} header, zlib",
+            version,
+            list(runner.precompile),
+            runner.env,
+            {HEADER_NAME: header.text},
+        )
+        made = store.lookup(key)
+        if made is None:
+            try:
+                made, cacheable = self._make_header(runner, header)
+                if cacheable:
+                    store.store(key, made)
+            finally:
+                store.abandon(key)  # a no-op once stored
+        if made.failed:
+            return None
+        self._hold_header(header, made)
+        return header
+
+    def _make_header(self, runner: Runner, header: PrecompiledHeader) -> tuple[Build, bool]:
+        """Compile the header file (the sandbox's text, no program's) into its PCH, in a
+        scratch work dir of its own: (build, cacheable)."""
+        assert runner.precompile is not None
+        workdir = f"pch{next(self._jobs)}"
+        written = {HEADER_NAME: header.text}
+        self.channel.request({"op": "write", "dir": workdir, "files": written}, CHANNEL_GRACE_S)
+        seen = self._exec(
+            runner,
+            list(runner.precompile),
+            workdir,
+            "",
+            time_s=HEADER_TIME_S,
+            memory_mb=COMPILE_MEMORY_MB,
+            output_bytes=COMPILE_OUTPUT_BYTES,
+            pids=256,
+        )
+        output = tail(seen["stderr"] + seen["stdout"])
+        if seen["timed_out"] or seen["exit_code"] != 0 or output:
+            cacheable = seen["exit_code"] > 0 and not seen["oom_killed"]
+            return Build(output=output, compile_s=seen["wall_s"], failed=True), cacheable
+        sealed = self.channel.request(
+            {"op": "seal", "dir": workdir, "return": True}, CHANNEL_GRACE_S
+        )
+        made = Build.from_sealed(sealed["sealed"], set(written), "", seen["wall_s"])
+        return packed(header, made), True
+
+    def _hold_header(self, header: PrecompiledHeader, made: Build) -> None:
+        """Give this worker's supervisor the PCH (and the header file beside it) as a
+        build cache of its own directory: restored for the compilations that use it,
+        never on disk while a program runs."""
+        self.channel.request(
+            {"op": "hold", "dir": header.directory, "blobs": made.blobs()}, CHANNEL_GRACE_S
+        )
+        self._held_headers.add(header.directory)
 
     def _test_build(
         self,

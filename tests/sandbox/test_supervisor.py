@@ -129,3 +129,21 @@ def test_stdout_keeps_its_head_and_stderr_its_tail(supervisor):
     assert seen["stderr"].endswith("39999\n40000\n")
     invalid = supervisor(**job(argv=["printf", "a\\377b"]))
     assert invalid["stdout"] == "a\ufffdb"  # undecodable bytes become U+FFFD, never an error
+
+
+def test_hold_makes_a_build_cache_restored_for_its_execs_only(supervisor, tmp_path):
+    import base64
+    import zlib
+
+    held = tmp_path / "held"
+    data = base64.b64encode(zlib.compress(b"precompiled")).decode()
+    answer = supervisor(op="hold", dir=str(held), blobs={"x.gch": {"mode": 0o644, "data": data}})
+    assert answer == {"dir": str(held)}
+    supervisor(op="write", dir="j", files={})
+    read = job(argv=["cat", str(held / "x.gch")], stdin="")
+    assert supervisor(**read, cache=str(held))["stdout"] == "precompiled"
+    supervisor(op="write", dir="j", files={})
+    assert supervisor(**read)["exit_code"] != 0  # never on disk outside its execs
+    for bad in ({"dir": "relative"}, {"dir": str(held), "name": "../x"}):
+        blobs = {bad.get("name", "x"): {"mode": 0o644, "data": data}}
+        assert "error" in supervisor(op="hold", dir=bad["dir"], blobs=blobs)
