@@ -9,7 +9,8 @@
   side is not ``ratio`` times costlier" at level ``alpha``, and (``every_repeat``) the
   effect holds in every repeat: the cheapest repeat of the slow side costs at least
   ``ratio`` times the costliest repeat of the fast side. The costliest repeat of each side
-  is set aside first (``discard_costliest``), and a slower side that also takes more
+  is set aside first (``discard_costliest``; not for instruction counts, which
+  interference cannot change), and a slower side that also takes more
   memory must be slower by more than it is bigger (``runtime_beyond_memory``).
 - ``Memory_Efficiency``: the same on peak memory.
 
@@ -208,6 +209,10 @@ def efficiency_test(
     )
 
 
+# Measures that interference cannot change: no repeat of them is set aside.
+DETERMINISTIC_MEASURES = frozenset({"instructions"})
+
+
 def runtime_measure(a: ExecutionRecord, b: ExecutionRecord) -> str:
     """Instruction counts when both sides have them for every repeat, else CPU time."""
     if a.instructions and b.instructions:
@@ -326,6 +331,7 @@ def _efficiency_pairs(
             measure = (
                 runtime_measure(cheap_record, costly_record) if aspect == RE else "peak_memory_kb"
             )
+            discard = 0 if measure in DETERMINISTIC_MEASURES else config.discard_costliest
             test = efficiency_test(
                 measure,
                 cheap_record.values(measure),
@@ -334,7 +340,7 @@ def _efficiency_pairs(
                 config.alpha,
                 config.min_repeats,
                 config.every_repeat,
-                config.discard_costliest,
+                discard,
             )
             if test is None or not test.significant:
                 continue
@@ -359,7 +365,7 @@ def _efficiency_pairs(
                     "ratio": test.ratio,
                     "min_ratio": test.min_ratio,
                     "every_repeat": config.every_repeat,
-                    "discarded_costliest": config.discard_costliest,
+                    "discarded_costliest": discard,
                     "memory_ratio": memory_ratio,
                     "threshold": config.ratio,
                     "test": "mann-whitney-u, one-sided: rejected > threshold x chosen",

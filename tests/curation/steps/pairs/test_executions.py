@@ -180,6 +180,23 @@ def test_deterministic_instruction_counts_decide_by_ratio() -> None:
     assert not efficiency_test("instructions", [100] * 5, [150] * 5, 2.0, 0.05).significant  # type: ignore[union-attr]
 
 
+def test_no_instruction_count_repeat_is_set_aside() -> None:
+    # Interference cannot change an instruction count: with 4 repeats (the floor) setting
+    # one aside would leave too few for any runtime pair.
+    cpu = (0.01, 0.011, 0.012, 0.01)
+    solutions = [solution("fast"), solution("slow")]
+    records = [
+        record("fast", cpu=cpu, memory=(1000,) * 4, instructions=(100,) * 4),
+        record("slow", cpu=cpu, memory=(1000,) * 4, instructions=(900,) * 4),
+    ]
+    runtime = [
+        r for r in pair_problem(PROBLEM, solutions, records, PairingConfig()) if r["aspect"] == RE
+    ]
+    assert [sides(r) for r in runtime] == [("p1/fast", "p1/slow")]
+    evidence = json.loads(runtime[0]["evidence"])
+    assert (evidence["measure"], evidence["discarded_costliest"]) == ("instructions", 0)
+
+
 def test_runtime_measure_prefers_instructions_when_both_sides_have_them() -> None:
     with_counts = record("a", instructions=(10, 10, 10, 10, 10))
     assert (
