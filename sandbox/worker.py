@@ -197,20 +197,9 @@ class Worker:
         assert request is not None
         written = {**files, **runner.warm_files}
         self.channel.request({"op": "write", "dir": WARM_DIR, "files": written}, CHANNEL_GRACE_S)
-        seen = self._exec(
-            runner,
-            list(runner.warm_compiler),
-            WARM_DIR,
-            "",
-            time_s=limits.compile_time_s,
-            memory_mb=max(COMPILE_MEMORY_MB, limits.memory_mb),
-            output_bytes=COMPILE_OUTPUT_BYTES,
-            pids=max(limits.pids, 256),
-            ask=request,
-        )
+        seen = self._compile(runner, list(runner.warm_compiler), WARM_DIR, limits, ask=request)
         output = tail(seen["stderr"] + seen["stdout"])
-        exceeded = seen["timed_out"] or seen["cpu_s"] >= limits.compile_time_s
-        if exceeded:
+        if self._exceeded(seen, limits):
             output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
             return Build(output=output, compile_s=seen["wall_s"], failed=True), False
         if seen["exit_code"] != 0:
@@ -287,8 +276,15 @@ class Worker:
         )
 
     def _compile(
-        self, runner: Runner, argv: list[str], workdir: str, limits: Limits, cache: str | None
+        self,
+        runner: Runner,
+        argv: list[str],
+        workdir: str,
+        limits: Limits,
+        cache: str | None = None,
+        ask: list[str] | None = None,
     ) -> dict:
+        """Run a compiler (or hand ``ask`` to the warm one) under the compile limits."""
         return self._exec(
             runner,
             argv,
@@ -299,6 +295,7 @@ class Worker:
             output_bytes=COMPILE_OUTPUT_BYTES,
             pids=max(limits.pids, 256),
             cache=cache,
+            ask=ask,
         )
 
     @staticmethod
