@@ -60,6 +60,10 @@ class Runner:
     # How a precompiled header (sandbox/precompiled_headers.py) is made from
     # ``codepref-pch.h``: the compile's own flags, so that the compile may use it.
     precompile: tuple[str, ...] | None = None
+    # Options the fast path adds to a compile with a precompiled header: how the program is
+    # linked, never what it does. A compile they make say anything is done again without
+    # them, like any compile with a header.
+    fast_link: tuple[str, ...] = ()
 
     def source_name(self, source: str) -> str:
         return self.stem(source) + self.extension
@@ -73,7 +77,8 @@ class Runner:
         return {**self.support, **program.files, self.source_name(program.source): program.source}
 
     def compile_argv(self, source: str, header: str | None = None) -> list[str] | None:
-        """The compile command; with ``header``, the precompiled header read first."""
+        """The compile command; with ``header`` (the fast path), the precompiled header read
+        first and the fast path's link options."""
         argv = self.compile
         if self.test_compile is not None and self.stem(source).endswith("_test"):
             argv = self.test_compile
@@ -81,7 +86,7 @@ class Runner:
             return None
         expanded = self._expand(argv, source)
         if header is not None:
-            expanded[1:1] = ["-include", header]
+            expanded[1:1] = ["-include", header, *self.fast_link]
         return expanded
 
     def warm_request(self, source: str) -> list[str] | None:
@@ -197,6 +202,9 @@ RUNNERS: dict[str, Runner] = {
                 "codepref-pch.h.gch",
                 "codepref-pch.h",
             ),
+            # gold links a HumanEval-X program in ~28 ms, GNU ld in ~60 (of a ~200 ms compile
+            # with its header); the 164 programs build and answer identically with either.
+            fast_link=("-fuse-ld=gold",),
             version=("g++", "--version"),
             run=("./main",),
             memory_markers=_NATIVE_OOM,

@@ -48,6 +48,20 @@ def test_java_class_name(source, name):
     assert runner_for("Java").run_argv(source)[-1] == name
 
 
+def test_the_fast_path_adds_the_header_and_its_link_options_and_nothing_else():
+    cpp = runner_for("Cpp")
+    plain = cpp.compile_argv("int main(){}")
+    fast = cpp.compile_argv("int main(){}", "/tmp/.codepref-pch-1/codepref-pch.h")
+    assert fast[0] == "g++" and fast[1:4] == [
+        "-include",
+        "/tmp/.codepref-pch-1/codepref-pch.h",
+        *cpp.fast_link,
+    ]
+    assert cpp.fast_link == ("-fuse-ld=gold",)
+    assert [part for part in fast if part not in (*cpp.fast_link, "-include", fast[2])] == plain
+    assert runner_for("C").fast_link == () and runner_for("C").precompile is None
+
+
 def test_recipes_expand_the_source_name():
     assert runner_for("Cpp").compile_argv("int main(){}")[:3] == ["g++", "-O2", "-std=c++17"]
     assert "main.cpp" in runner_for("Cpp").compile_argv("")
