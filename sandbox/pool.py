@@ -204,6 +204,7 @@ class WorkerPool:
         worker = self._start_worker(key)
         if self.warm_compilers and not compiler:
             worker.warm_compile = self.compile_warm
+            worker.fast_path = True
             worker.header_store = self.header_store
         with self._lock:
             self._live.add(worker)

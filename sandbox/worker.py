@@ -121,8 +121,10 @@ class Worker:
         # Compiles in a warm compiler of a compile worker (set by the pool, see
         # WorkerPool.compile_warm): (build, cacheable).
         self.warm_compile: Callable[..., tuple[Build, bool]] | None = None
-        # Where precompiled headers are kept (set by the pool with warm compilers on), and
-        # the ones this worker's supervisor holds.
+        # The fast path (set by the pool with warm compilers on): the runners' fast link
+        # options, and precompiled headers from this store; the ones this worker's
+        # supervisor holds.
+        self.fast_path = False
         self.header_store: HeaderStore | None = None
         self._held_headers: set[str] = set()
         self.backend = backend
@@ -229,22 +231,21 @@ class Worker:
         """Compile (when the language does), then run the tests; with a cache ``key``, a
         build the compiler finished on its own is kept for the next job of that key.
 
-        With a precompiled ``header``, a compile that says anything (an error, a warning)
-        is done again without it: its diagnostics would name the header's file in their
-        include chains, and a job gets the plain compile's own words."""
+        On the fast path (a precompiled ``header``, the runner's fast link options), a
+        compile that says anything (an error, a warning) is done again as the plain one: its
+        diagnostics would name the header's file in their include chains, and a job gets
+        the plain compile's own words."""
         compile_s = 0.0
         compile_output = ""
         argv = runner.compile_argv(program.source)
         if argv is not None:
             seen = None
-            if header is not None:
-                seen = self._compile(
-                    runner,
-                    runner.compile_argv(program.source, header.path),
-                    workdir,
-                    limits,
-                    header.directory,
-                )
+            fast = runner.compile_argv(
+                program.source, header.path if header else None, fast=self.fast_path
+            )
+            if fast != argv:
+                cache = header.directory if header is not None else runner.cache
+                seen = self._compile(runner, fast, workdir, limits, cache)
                 said = seen["exit_code"] != 0 or seen["stderr"] or seen["stdout"]
                 if said and not self._exceeded(seen, limits):
                     self.channel.request(

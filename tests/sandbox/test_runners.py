@@ -48,18 +48,29 @@ def test_java_class_name(source, name):
     assert runner_for("Java").run_argv(source)[-1] == name
 
 
-def test_the_fast_path_adds_the_header_and_its_link_options_and_nothing_else():
+def test_the_fast_path_adds_its_link_options_and_the_header_and_nothing_else():
     cpp = runner_for("Cpp")
     plain = cpp.compile_argv("int main(){}")
-    fast = cpp.compile_argv("int main(){}", "/tmp/.codepref-pch-1/codepref-pch.h")
-    assert fast[0] == "g++" and fast[1:4] == [
-        "-include",
-        "/tmp/.codepref-pch-1/codepref-pch.h",
-        *cpp.fast_link,
+    header = "/tmp/.codepref-pch-1/codepref-pch.h"
+    assert cpp.compile_argv("int main(){}", fast=False) == plain
+    fast = cpp.compile_argv("int main(){}", header, fast=True)
+    assert fast[:3] == ["g++", "-include", header]
+    assert fast[fast.index("main.cpp") - 1] == "-fuse-ld=gold"
+    assert [part for part in fast if part not in ("-fuse-ld=gold", "-include", header)] == plain
+    assert cpp.compile_argv("int main(){}", header)[:3] == ["g++", "-include", header]
+    go = runner_for("Go")
+    test = 'package main\nimport "testing"\nfunc TestX(t *testing.T) {}\n'
+    assert go.compile_argv(test, fast=True) == [
+        "go",
+        "test",
+        "-c",
+        "-o",
+        "main",
+        "-ldflags=-w",
+        "main_test.go",
     ]
-    assert cpp.fast_link == ("-fuse-ld=gold",)
-    assert [part for part in fast if part not in (*cpp.fast_link, "-include", fast[2])] == plain
-    assert runner_for("C").fast_link == () and runner_for("C").precompile is None
+    assert go.compile_argv(test) == ["go", "test", "-c", "-o", "main", "main_test.go"]
+    assert runner_for("C").compile_argv("", fast=True) == runner_for("C").compile_argv("")
 
 
 def test_recipes_expand_the_source_name():
