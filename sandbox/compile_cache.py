@@ -57,7 +57,8 @@ class Build:
     def from_sealed(
         cls, sealed: Mapping[str, Mapping[str, object]], written: set[str], output: str, s: float
     ) -> Build:
-        """The artefacts of a seal's answer: every sealed file the sandbox did not write."""
+        """The artefacts of a seal's answer (or a held build cache's): every file the
+        sandbox did not write."""
         files = {
             name: (int(blob["mode"]), base64.b64decode(str(blob["data"] or "")))
             for name, blob in sealed.items()

@@ -21,6 +21,7 @@ from .api import HARNESS, Comparison, Job, Limits, Program, RunResult, Status, T
 from .compile_cache import Build, CompileCache
 from .precompiled_headers import HeaderStore
 from .runners import Runner
+from .supervisor_binary import cache_dir
 from .worker import Worker, WorkerError
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ class WorkerPool:
         # Precompiled headers (sandbox/precompiled_headers.py) go with the warm compilers;
         # like the supervisor binary, they are the toolchain's and kept across runs.
         self.header_store = HeaderStore() if warm_compilers else None
+        # So are the seeded build caches (sandbox.runners.Runner.seed).
+        self.seed_store = CompileCache(cache_dir() / "seeds") if warm_compilers else None
         self._idle: dict[str, list[Worker]] = defaultdict(list)
         self._live: set[Worker] = set()
         self._lock = threading.Lock()
@@ -206,6 +209,7 @@ class WorkerPool:
             worker.warm_compile = self.compile_warm
             worker.fast_path = True
             worker.header_store = self.header_store
+            worker.seed_store = self.seed_store
         with self._lock:
             self._live.add(worker)
             closed = self._closed

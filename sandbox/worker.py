@@ -35,8 +35,10 @@ CHANNEL_GRACE_S = 15.0
 # The compiler's --version answers in well under a second; the job's compile limit (which
 # a test may set to a tenth of a second) is not its limit.
 VERSION_TIME_S = 60.0
-# Making a precompiled header is the sandbox's work, not the job's: its own limit.
+# Making a precompiled header or a seeded build cache is the sandbox's work, not the
+# job's: their own limits.
 HEADER_TIME_S = 120.0
+SEED_TIME_S = 600.0
 # How many programs must ask for a list of headers before its own PCH is made and held.
 HOLD_AFTER = 3
 SUPERVISOR_PIDS = 64
@@ -127,6 +129,10 @@ class Worker:
         self.fast_path = False
         self.header_store: HeaderStore | None = None
         self._held_headers: set[str] = set()
+        # Seeded build caches (see Runner.seed), kept across runs; the languages whose
+        # seed this worker's supervisor holds (or has no use for).
+        self.seed_store: CompileCache | None = None
+        self._seeded: set[str] = set()
         self.backend = backend
         self.image = image
         self.cgroup = cgroup
@@ -173,6 +179,8 @@ class Worker:
             header = None
             if build is None and self.header_store is not None and runner.precompile:
                 header = self._precompiled_header(runner, program)
+            if build is None and self.seed_store is not None and runner.seed:
+                self._seed_build_cache(runner)
             workdir = f"job{next(self._jobs)}"
             request = {"op": "write", "dir": workdir, "files": files}
             if build is not None and build.files:
@@ -350,6 +358,69 @@ class Worker:
             return None
         self._hold_header(header, made)
         return header
+
+    # -- seeded build caches -----------------------------------------------------------------
+    def _seed_build_cache(self, runner: Runner) -> None:
+        """Before this worker's first compile of ``runner``'s language, hand its supervisor
+        the build cache the language's seed program leaves (made once per toolchain by the
+        first worker that needs it, kept across runs): without it each worker compiles
+        what programs import on its own (Go: the standard library and testify, ~13 CPU s).
+
+        Only the sandbox's own seed is ever compiled into a kept cache, and only by a worker
+        whose cache is still empty: no job's compile reaches it."""
+        if runner.language in self._seeded:
+            return
+        self._seeded.add(runner.language)
+        store = self.seed_store
+        assert store is not None and runner.seed is not None and runner.cache is not None
+        version = store.version(self.image, runner.language, lambda: self._compiler_version(runner))
+        argv = runner.compile_argv(runner.seed)
+        assert argv is not None
+        key = build_key(
+            f"{runner.language} build cache seed, zlib",
+            version,
+            argv,
+            runner.env,
+            {runner.source_name(runner.seed): runner.seed},
+        )
+        seed = store.lookup(key)
+        if seed is None:
+            try:
+                made, cacheable = self._make_seed(runner, argv)
+                if cacheable:
+                    store.store(key, made)
+            finally:
+                store.abandon(key)  # a no-op once stored
+            return  # this worker's supervisor holds what its compile left
+        if not seed.failed:
+            self.channel.request(
+                {"op": "hold", "dir": runner.cache, "blobs": seed.blobs()}, CHANNEL_GRACE_S
+            )
+
+    def _make_seed(self, runner: Runner, argv: list[str]) -> tuple[Build, bool]:
+        """Compile the seed program with the (still empty) build cache and take the cache
+        back, zlib-compressed as a hold takes it: (build, cacheable)."""
+        assert runner.seed is not None and runner.cache is not None
+        workdir = f"seed{next(self._jobs)}"
+        written = {runner.source_name(runner.seed): runner.seed}
+        self.channel.request({"op": "write", "dir": workdir, "files": written}, CHANNEL_GRACE_S)
+        seen = self._exec(
+            runner,
+            argv,
+            workdir,
+            "",
+            time_s=SEED_TIME_S,
+            memory_mb=COMPILE_MEMORY_MB,
+            output_bytes=COMPILE_OUTPUT_BYTES,
+            pids=256,
+            cache=runner.cache,
+        )
+        output = tail(seen["stderr"] + seen["stdout"])
+        if seen["timed_out"] or seen["exit_code"] != 0:
+            cacheable = seen["exit_code"] > 0 and not seen["oom_killed"]
+            return Build(output=output, compile_s=seen["wall_s"], failed=True), cacheable
+        held = self.channel.request({"op": "held", "dir": runner.cache}, CHANNEL_GRACE_S)
+        return Build.from_sealed(held["blobs"], set(), output, seen["wall_s"]), True
 
     def _make_header(self, runner: Runner, header: PrecompiledHeader) -> tuple[Build, bool]:
         """Compile the header file (the sandbox's text, no program's) into its PCH, in a

@@ -104,7 +104,7 @@ type request struct {
 	// Cache: a build cache directory restored for this exec and collected after it.
 	Cache string `json:"cache"`
 	// Blobs: binary files (a cached build) written with their mode next to Files; for
-	// "hold", the files of the build cache Dir.
+	// "hold", the files of the build cache Dir ("held" answers them).
 	Blobs map[string]blob `json:"blobs"`
 	// Return: a seal answers with the sealed files, for the sandbox's compile cache.
 	Return bool `json:"return"`
@@ -183,6 +183,8 @@ func (s *supervisor) handle(req *request) (any, error) {
 		return map[string]any{"dirs": s.writable}, nil
 	case "hold":
 		return s.hold(req.Dir, req.Blobs)
+	case "held":
+		return s.held(req.Dir)
 	}
 	return nil, fmt.Errorf("unknown op %q", req.Op)
 }
@@ -795,6 +797,32 @@ func (s *supervisor) hold(dir string, blobs map[string]blob) (any, error) {
 	}
 	s.caches[dir] = held
 	return map[string]any{"dir": dir}, nil
+}
+
+// held answers the files of the build cache dir as this supervisor holds it, zlib-compressed
+// as hold takes them: the sandbox keeps a build cache seeded by its own program (never a
+// job's) across runs, and hands it to the next workers with hold.
+func (s *supervisor) held(dir string) (any, error) {
+	files, ok := s.caches[dir]
+	if !ok {
+		return nil, fmt.Errorf("no build cache %q is held", dir)
+	}
+	blobs := map[string]blob{}
+	for relative, content := range files {
+		var packed bytes.Buffer
+		deflater, err := zlib.NewWriterLevel(&packed, zlib.BestSpeed)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := deflater.Write(content.data); err != nil {
+			return nil, err
+		}
+		if err := deflater.Close(); err != nil {
+			return nil, err
+		}
+		blobs[relative] = blob{Mode: uint32(content.mode), Data: packed.Bytes()}
+	}
+	return map[string]any{"blobs": blobs}, nil
 }
 
 // keepCache adds what the compiler put in a build cache to the copy in memory; the files on

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from pathlib import Path
 
 import pytest
 
 from curation.readers.tables import iter_rows
-from sandbox import DockerSandbox, Limits, ProcessSandbox, Program, Status, TestCase
+from sandbox import HARNESS, DockerSandbox, Job, Limits, ProcessSandbox, Program, Status, TestCase
 from sandbox.images import ImageConfig
 from tests.sandbox.test_humaneval_x import FIXTURE_ROWS, FULL, STRIDE, jobs_for
 
@@ -33,13 +34,15 @@ def open_backend(request, backend: str, **config):
     return ProcessSandbox(**config)
 
 
-# Go's testify names the test file by its path, which holds the job's work dir.
+# Go's testify names the test file by its path, which holds the job's work dir, and Go's
+# testing prints each test's duration ("--- FAIL: TestX (0.01s)").
 _WORK_DIR = re.compile(r"/tmp/job\d+/")
+_DURATION = re.compile(r"\(\d+\.\d+s\)")
 
 
 def comparable(result):
     def same(text: str) -> str:
-        return _WORK_DIR.sub("/tmp/job/", text)
+        return _DURATION.sub("(Ns)", _WORK_DIR.sub("/tmp/job/", text))
 
     return (
         result.status.value,
@@ -171,3 +174,43 @@ def test_a_program_sees_nothing_of_another_programs_compile(fast):
     result = fast.run(lister)
     assert result.status is Status.OK, result.compile_output
     assert sorted(result.stdout_tail.split()) == ["Lister.class", "Lister.java"]
+
+
+GO_TEST = """package main
+
+import (
+\t"testing"
+
+\t"github.com/stretchr/testify/assert"
+)
+
+const marker = "{marker}"
+
+func TestMarker(t *testing.T) {{
+\tassert.True(t, len(marker) > 20)
+}}
+"""
+
+
+@pytest.mark.slow
+def test_a_seeded_go_build_cache_is_made_once_and_holds_no_jobs_compile(tmp_path, monkeypatch):
+    """The first worker that compiles Go makes the seed (its compile of the sandbox's own
+    seed program, before the job's), a later sandbox only hands it to its workers, and the
+    programs compile and pass with it; nothing a job compiled is in the kept seed."""
+    monkeypatch.setattr("sandbox.pool.cache_dir", lambda: tmp_path)
+    jobs = [
+        Job(Program("Go", GO_TEST.format(marker=f"job-{n}-compiled-marker!!")), (HARNESS,))
+        for n in (1, 2)
+    ]
+    with ProcessSandbox(workers=1, limits=LIMITS) as first:
+        assert [r.status for r in first.run_many(jobs[:1], progress=False)] == [Status.OK]
+        assert first.seed_store.hits == 0
+    entries = [path for path in (tmp_path / "seeds").rglob("*") if path.is_file()]
+    assert len([path for path in entries if path.name == "manifest.json"]) == 1
+    kept = b"".join(zlib.decompress(path.read_bytes()) for path in entries if path.suffix == ".bin")
+    assert len(kept) > 5_000_000  # the compiled standard library and testify
+    assert b"compiled-marker" not in kept
+    with ProcessSandbox(workers=1, limits=LIMITS) as second:
+        results = second.run_many(jobs[1:], progress=False)
+        assert [r.status for r in results] == [Status.OK]
+        assert second.seed_store.hits == 1  # handed over, not made again
