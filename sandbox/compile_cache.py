@@ -128,6 +128,22 @@ class CompileCache:
                     return None
             pending.wait()
 
+    def lookup_or_make(
+        self, key: str, make: Callable[[], tuple[Build, bool]]
+    ) -> tuple[Build, bool]:
+        """The build for ``key``, or the one ``make`` returns as (build, cacheable), kept
+        when cacheable: (build, whether this call made it)."""
+        build = self.lookup(key)
+        if build is not None:
+            return build, False
+        try:
+            build, cacheable = make()
+            if cacheable:
+                self.store(key, build)
+        finally:
+            self.abandon(key)  # a no-op once stored
+        return build, True
+
     def store(self, key: str, build: Build) -> None:
         with self._lock:
             self._entries[key] = build

@@ -346,14 +346,7 @@ class Worker:
             runner.env,
             {HEADER_NAME: header.text},
         )
-        made = store.lookup(key)
-        if made is None:
-            try:
-                made, cacheable = self._make_header(runner, header)
-                if cacheable:
-                    store.store(key, made)
-            finally:
-                store.abandon(key)  # a no-op once stored
+        made, _ = store.lookup_or_make(key, lambda: self._make_header(runner, header))
         if made.failed:
             return None
         self._hold_header(header, made)
@@ -383,16 +376,9 @@ class Worker:
             runner.env,
             {runner.source_name(runner.seed): runner.seed},
         )
-        seed = store.lookup(key)
-        if seed is None:
-            try:
-                made, cacheable = self._make_seed(runner, argv)
-                if cacheable:
-                    store.store(key, made)
-            finally:
-                store.abandon(key)  # a no-op once stored
-            return  # this worker's supervisor holds what its compile left
-        if not seed.failed:
+        seed, made_here = store.lookup_or_make(key, lambda: self._make_seed(runner, argv))
+        # The worker that made it already holds what its compile left.
+        if not made_here and not seed.failed:
             self.channel.request(
                 {"op": "hold", "dir": runner.cache, "blobs": seed.blobs()}, CHANNEL_GRACE_S
             )

@@ -27,6 +27,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 from typing import Any
 
 import docker
@@ -49,6 +50,8 @@ SUPERVISOR_IN_CONTAINER = "/opt/codepref/codepref-supervisor"
 CHANNEL_IN_CONTAINER = "/run/codepref"
 SOCKET_NAME = "supervisor.sock"
 CONNECT_TIMEOUT_S = 60.0
+# How long closing a worker waits for the engine to finish removing its container.
+REMOVAL_WAIT_S = 30.0
 CGROUP_PARENT = "codepref-sandbox"
 
 
@@ -290,10 +293,20 @@ class DockerSandbox(WorkerPool):
 
     @staticmethod
     def _remove(container: Any) -> None:
+        """Remove the container and return once it is gone. A container whose channel
+        closed exits and removes itself (``auto_remove``): then wait for that removal, so
+        that a closed sandbox has left nothing behind."""
         try:
             container.remove(force=True)
         except docker.errors.NotFound:
-            pass
+            return
         except docker.errors.APIError as error:
             if "already in progress" not in str(error):
                 raise
+            deadline = time.monotonic() + REMOVAL_WAIT_S
+            while time.monotonic() < deadline:
+                try:
+                    container.reload()
+                except docker.errors.NotFound:
+                    return
+                time.sleep(0.02)

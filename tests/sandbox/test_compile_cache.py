@@ -61,6 +61,27 @@ def test_an_abandoned_key_is_compiled_by_the_next_worker():
     assert cache.misses == 2
 
 
+def test_lookup_or_make_makes_once_keeps_only_what_is_cacheable_and_releases_on_error():
+    cache = CompileCache()
+    made = []
+
+    def make(cacheable: bool = True) -> tuple[Build, bool]:
+        made.append(1)
+        return Build(output=f"build {len(made)}"), cacheable
+
+    assert cache.lookup_or_make("k", make) == (Build(output="build 1"), True)
+    assert cache.lookup_or_make("k", make) == (Build(output="build 1"), False)
+    assert cache.lookup_or_make("u", lambda: make(False))[1] is True
+    assert cache.lookup_or_make("u", lambda: make(False)) == (Build(output="build 3"), True)
+
+    def broken() -> tuple[Build, bool]:
+        raise RuntimeError("the compiler broke")
+
+    with pytest.raises(RuntimeError):
+        cache.lookup_or_make("e", broken)
+    assert cache.lookup_or_make("e", make) == (Build(output="build 4"), True)  # not waiting
+
+
 def test_the_directory_keeps_builds_across_caches(tmp_path):
     build = Build(
         files={"main": (0o755, bytes(range(256))), "pkg/A.class": (0o644, b"\xca\xfe")},

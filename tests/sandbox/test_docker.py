@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from sandbox import Job, Program, Status, TestCase
+from sandbox import DockerSandbox, Job, Program, Status, TestCase
 from sandbox.backends.docker import (
     LABEL,
     OWNER_LABEL,
@@ -19,6 +19,8 @@ from sandbox.backends.docker import (
     sandbox_containers,
 )
 from sandbox.backends.process import JOB_UIDS
+from sandbox.images import ImageConfig
+from sandbox.runners import HELLO_WORLD
 
 pytestmark = pytest.mark.docker
 
@@ -45,6 +47,17 @@ def test_containers_are_locked_down(docker_sandbox):
         assert host["IpcMode"] == "private"
         mounts = {m["Destination"]: m["RW"] for m in container.attrs["Mounts"]}
         assert mounts and not any(mounts.values())  # every bind mount read-only
+
+
+def test_a_closed_sandbox_has_left_no_container(docker_client, host_image):
+    """A worker's container removes itself once its channel closes; closing the sandbox
+    waits for that removal instead of returning while the engine is still at it."""
+    for _ in range(3):
+        with DockerSandbox(images=ImageConfig.host(host_image), client=docker_client) as sandbox:
+            # Workers that held precompiled headers (tens of MB) take longest to go.
+            jobs = [Job(Program("Cpp", HELLO_WORLD["Cpp"]))] * 4 + [Job(Program("Python", "pass"))]
+            assert all(r.passed for r in sandbox.run_many(jobs, workers=2, progress=False))
+        assert [i for i, o in sandbox_containers(docker_client).items() if o == _owner()] == []
 
 
 def test_jobs_run_as_a_worker_uid_in_a_read_only_root(docker_sandbox):
