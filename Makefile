@@ -38,7 +38,7 @@ lint:
 	gofmt -w sandbox/supervisor
 
 # Every HumanEval-X problem (C++, Go, Java, JavaScript, Python), canonical and broken, in
-# both backends, the compile fast path against cold compiles (C++, Java), and the execution
+# both backends, the compile fast path against cold compiles (C++, Java, Go), and the execution
 # pairs of each language with --mutants (>= 150 of 164 problems): the full conformance run
 # that `make test` samples to stay in CI's budget.
 # C++/Java/Python come from shared/data; the JavaScript and Go files (CodeGeeX's

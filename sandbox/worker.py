@@ -387,20 +387,8 @@ class Worker:
         """Compile the seed program with the (still empty) build cache and take the cache
         back, zlib-compressed as a hold takes it: (build, cacheable)."""
         assert runner.seed is not None and runner.cache is not None
-        workdir = f"seed{next(self._jobs)}"
         written = {runner.source_name(runner.seed): runner.seed}
-        self.channel.request({"op": "write", "dir": workdir, "files": written}, CHANNEL_GRACE_S)
-        seen = self._exec(
-            runner,
-            argv,
-            workdir,
-            "",
-            time_s=SEED_TIME_S,
-            memory_mb=COMPILE_MEMORY_MB,
-            output_bytes=COMPILE_OUTPUT_BYTES,
-            pids=256,
-            cache=runner.cache,
-        )
+        _, seen = self._own_exec(runner, argv, "seed", written, SEED_TIME_S, runner.cache)
         output = tail(seen["stderr"] + seen["stdout"])
         if seen["timed_out"] or seen["exit_code"] != 0:
             cacheable = seen["exit_code"] > 0 and not seen["oom_killed"]
@@ -412,18 +400,9 @@ class Worker:
         """Compile the header file (the sandbox's text, no program's) into its PCH, in a
         scratch work dir of its own: (build, cacheable)."""
         assert runner.precompile is not None
-        workdir = f"pch{next(self._jobs)}"
         written = {HEADER_NAME: header.text}
-        self.channel.request({"op": "write", "dir": workdir, "files": written}, CHANNEL_GRACE_S)
-        seen = self._exec(
-            runner,
-            list(runner.precompile),
-            workdir,
-            "",
-            time_s=HEADER_TIME_S,
-            memory_mb=COMPILE_MEMORY_MB,
-            output_bytes=COMPILE_OUTPUT_BYTES,
-            pids=256,
+        workdir, seen = self._own_exec(
+            runner, list(runner.precompile), "pch", written, HEADER_TIME_S
         )
         output = tail(seen["stderr"] + seen["stdout"])
         if seen["timed_out"] or seen["exit_code"] != 0 or output:
@@ -472,21 +451,37 @@ class Worker:
         )
         return build_key(runner.language, version, argv, runner.env, files)
 
-    def _compiler_version(self, runner: Runner) -> str:
-        """What the compiler says its version is (in a scratch work dir of its own)."""
-        assert runner.version is not None
-        workdir = f"probe{next(self._jobs)}"
-        self.channel.request({"op": "write", "dir": workdir, "files": {}}, CHANNEL_GRACE_S)
+    def _own_exec(
+        self,
+        runner: Runner,
+        argv: list[str],
+        name: str,
+        files: dict[str, str],
+        time_s: float,
+        cache: str | None = None,
+    ) -> tuple[str, dict]:
+        """Run a command of the sandbox's own (a version probe, a PCH or a seed compile,
+        never a job's) in a scratch work dir of its own, under its own time limit and a
+        compiler's memory: (work dir, what it did)."""
+        workdir = f"{name}{next(self._jobs)}"
+        self.channel.request({"op": "write", "dir": workdir, "files": files}, CHANNEL_GRACE_S)
         seen = self._exec(
             runner,
-            list(runner.version),
+            argv,
             workdir,
             "",
-            time_s=VERSION_TIME_S,
+            time_s=time_s,
             memory_mb=COMPILE_MEMORY_MB,
             output_bytes=COMPILE_OUTPUT_BYTES,
             pids=256,
+            cache=cache,
         )
+        return workdir, seen
+
+    def _compiler_version(self, runner: Runner) -> str:
+        """What the compiler says its version is (in a scratch work dir of its own)."""
+        assert runner.version is not None
+        _, seen = self._own_exec(runner, list(runner.version), "probe", {}, VERSION_TIME_S)
         if seen["exit_code"] != 0 or seen["timed_out"]:
             raise WorkerError(
                 f"{runner.version[0]} does not tell its version: {tail(seen['stderr'])}"
