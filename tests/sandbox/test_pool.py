@@ -3,16 +3,15 @@
 The fast path must change nothing but speed: the same verdicts, outputs and diagnostics as
 a cold compile per program, on every HumanEval-X problem of C++ and Java (canonical and
 wrong-body programs; a wrong body that leaves a C++ function open is a compile error, so
-diagnostics are compared too), and on Go's (CodeGeeX's file when CODEPREF_HUMANEVAL_X_DIR
-names it, else the two bundled Go rows). And a warm compiler is untrusted input's first reader: a
-compile that runs away is a COMPILE_ERROR, the compiler is replaced, and the next compile
-gives the right answer.
+diagnostics are compared too), and the same verdicts and diagnostics on Go's (CodeGeeX's
+file when CODEPREF_HUMANEVAL_X_DIR names it, else the two bundled Go rows). And a warm
+compiler is untrusted input's first reader: a compile that runs away is a COMPILE_ERROR,
+the compiler is replaced, and the next compile gives the right answer.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import zlib
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 from curation.readers.tables import iter_rows
 from sandbox import HARNESS, DockerSandbox, Job, Limits, ProcessSandbox, Program, Status, TestCase
 from sandbox.images import ImageConfig
+from tests.fixtures.humaneval_x import FLAKY
 from tests.sandbox.test_humaneval_x import FIXTURE_ROWS, FULL, STRIDE, jobs_for
 
 LIMITS = Limits(time_s=10.0, memory_mb=512, compile_time_s=60.0)
@@ -34,27 +34,20 @@ def open_backend(request, backend: str, **config):
     return ProcessSandbox(**config)
 
 
-# Go's testify names the test file by its path, which holds the job's work dir, and Go's
-# testing prints each test's duration ("--- FAIL: TestX (0.01s)").
-_WORK_DIR = re.compile(r"/tmp/job\d+/")
-_DURATION = re.compile(r"\(\d+\.\d+s\)")
-
-
-def comparable(result):
-    def same(text: str) -> str:
-        return _DURATION.sub("(Ns)", _WORK_DIR.sub("/tmp/job/", text))
-
+def comparable(result, outputs: bool = True):
+    """What must not change between the cold and the fast path: the verdict of the program
+    and of each test, the compiler's words and, with ``outputs``, what each test printed."""
     return (
         result.status.value,
-        same(result.compile_output),
+        result.compile_output,
         [
-            (t.status.value, t.exit_code, same(t.stdout_tail), same(t.stderr_tail))
+            (t.status.value, t.exit_code, *((t.stdout_tail, t.stderr_tail) if outputs else ()))
             for t in result.tests
         ],
     )
 
 
-def assert_fast_gives_cold(request, backend: str, rows: list[dict]) -> list:
+def assert_fast_gives_cold(request, backend: str, rows: list[dict], outputs: bool = True) -> list:
     """Run the canonical and wrong-body program of each row cold, then twice on the fast
     path (compile, then cache hits): every result the same. The cold results."""
     ids, good, bad = jobs_for(rows)
@@ -62,10 +55,10 @@ def assert_fast_gives_cold(request, backend: str, rows: list[dict]) -> list:
     with open_backend(
         request, backend, workers=2, compile_cache=False, warm_compilers=False
     ) as cold:
-        expected = [comparable(r) for r in cold.run_many(jobs, progress=False)]
+        expected = [comparable(r, outputs) for r in cold.run_many(jobs, progress=False)]
     with open_backend(request, backend, workers=2) as fast:
-        first = [comparable(r) for r in fast.run_many(jobs, progress=False)]
-        second = [comparable(r) for r in fast.run_many(jobs, progress=False)]  # cache hits
+        first = [comparable(r, outputs) for r in fast.run_many(jobs, progress=False)]
+        second = [comparable(r, outputs) for r in fast.run_many(jobs, progress=False)]  # hits
         assert fast.compile_cache.hits >= len(jobs)
     task_ids = ids + [f"{task} (wrong body)" for task in ids]
     for label, seen in (("first pass", first), ("second pass", second)):
@@ -106,14 +99,18 @@ def test_the_fast_path_gives_the_cold_verdicts_on_all_humaneval_x(
 def test_the_go_fast_path_gives_the_cold_verdicts_on_humaneval_x(request, backend):
     """Go's fast path links without DWARF: on CodeGeeX's Go file (every 8th problem, all
     164 under ``make conformance``) when CODEPREF_HUMANEVAL_X_DIR names it, else on the
-    two bundled Go rows."""
+    two bundled Go rows. Verdicts, exit codes and diagnostics; not what failing tests
+    print, which changes from run to run (Go/38's test prints random strings, a panic's
+    stack heap addresses, testify the job's work dir, testing each test's duration)."""
     directory = os.environ.get("CODEPREF_HUMANEVAL_X_DIR")
     path = Path(directory or ".") / "humaneval_go.jsonl.gz"
     if directory and path.exists():
         rows = list(iter_rows(path))[:: 1 if FULL else STRIDE["Go"]]
+        # A canonical whose verdict changes from run to run cannot be compared across paths.
+        rows = [row for row in rows if row["task_id"] not in FLAKY]
     else:
         rows = [row for row in iter_rows(FIXTURE_ROWS) if row["task_id"].startswith("Go/")]
-    canonical = assert_fast_gives_cold(request, backend, rows)
+    canonical = assert_fast_gives_cold(request, backend, rows, outputs=False)
     assert sum(status == "OK" for status, _, _ in canonical) >= len(canonical) - 1
 
 
