@@ -10,6 +10,7 @@ candidate rule (``benchmarks/mining.py`` measures the difference).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import threading
@@ -137,11 +138,11 @@ def parse_log(tokens: Iterator[bytes]) -> Iterator[LogCommit]:
 def iter_log(
     repo: Path | str,
     revisions: Sequence[str] = ("--all",),
-    skip: int = 0,
-    max_count: int | None = None,
+    commits: Sequence[str] | None = None,
 ) -> Iterator[LogCommit]:
-    """Every commit reachable from ``revisions``, newest first, with its raw changes
-    (``skip`` and ``max_count`` select a window of the walk, as ``git log`` does).
+    """Every commit reachable from ``revisions``, newest first, with its raw changes; or,
+    with ``commits``, exactly those commits in that order (``git log --no-walk --stdin``:
+    git computes the changes of the listed commits only).
 
     Rename detection is on (``-M``) so that a rename counts as one, not as a delete plus an
     add; merges list no changes (git's default), which the candidate rule rejects anyway.
@@ -152,16 +153,26 @@ def iter_log(
     resumes after it, so one missing object costs one commit, not the repository.
     """
     listed = 0
-    while max_count is None or listed < max_count:
-        window = [f"--skip={skip + listed}"] if skip + listed else []
-        if max_count is not None:
-            window.append(f"--max-count={max_count - listed}")
+    while commits is None or listed < len(commits):
+        if commits is None:
+            selection = [*revisions, f"--skip={listed}"] if listed else [*revisions]
+            request = None
+        else:
+            selection = ["--no-walk=unsorted", "--stdin"]
+            request = "".join(f"{sha}\n" for sha in commits[listed:]).encode()
         command = [
-            "git", "-C", str(repo), "log", *revisions, *window, "--raw", "-M", "--no-abbrev",
+            "git", "-C", str(repo), "log", *selection, "--raw", "-M", "--no-abbrev",
             "-z", "--no-color", "--no-ext-diff", f"--format={_LOG_FORMAT}",
         ]  # fmt: skip
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL if request is None else subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         assert process.stdout is not None and process.stderr is not None
+        if request is not None:
+            _send(process, request)
         try:
             for commit in parse_log(_tokens(process.stdout)):
                 listed += 1
@@ -176,12 +187,30 @@ def iter_log(
         message = f"{repo}: git log failed ({code}): {_decode(stderr).strip()}"
         if not _UNREADABLE.search(stderr):
             raise GitError(message)
-        at = skip + listed
-        sha = git(repo, "rev-list", *revisions, f"--skip={at}", "--max-count=1").strip()
-        if not sha:
+        if commits is None:
+            sha = _decode(git(repo, "rev-list", *revisions, f"--skip={listed}", "--max-count=1"))
+        else:
+            sha = commits[listed] if listed < len(commits) else ""
+        if not sha.strip():
             raise GitError(message)
         listed += 1
-        yield LogCommit(_decode(sha), [], 0, "", unreadable=True)
+        yield LogCommit(sha.strip(), [], 0, "", unreadable=True)
+
+
+def _send(process: subprocess.Popen[bytes], request: bytes) -> None:
+    """Write ``request`` to the process's stdin and close it, from a thread, so that a
+    process that answers before it has read everything cannot block on a full pipe."""
+    stdin = process.stdin
+    assert stdin is not None
+
+    def send() -> None:
+        # git that died early has closed the pipe; its exit status says why
+        with contextlib.suppress(BrokenPipeError):
+            stdin.write(request)
+        with contextlib.suppress(BrokenPipeError):
+            stdin.close()
+
+    threading.Thread(target=send, daemon=True).start()
 
 
 class BlobReader:

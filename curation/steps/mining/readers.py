@@ -18,7 +18,7 @@ from datatrove.pipeline.base import PipelineStep
 
 from curation.mining.filters import license_reason
 from curation.mining.gitlog import find_repositories, git
-from curation.mining.history import Rejected, mine_repository, repository_name, shard_window
+from curation.mining.history import Rejected, mine_repository, repository_name, task_share
 from curation.mining.licenses import repository_license
 from curation.mining.records import row_to_document, to_document
 from curation.mining.remote import FetchConfig, RemoteCommit, RemoteFetcher
@@ -77,8 +77,8 @@ class LocalHistoryReader(PipelineStep):
 
         With at least as many repositories as tasks each task takes whole repositories,
         balanced by size (``mining_repositories.shard_by_size``); with fewer, every task
-        takes its contiguous window of every log (``git log --skip``), so a single large
-        repository still uses all tasks and is still walked about once.
+        takes its round-robin share of every log (``history.task_commits``), so a single
+        large repository still uses all tasks evenly and its changes are computed once.
         """
         if len(self.repos) >= world_size:
             sizes = [objects_size(Path(repo)) for repo in self.repos]
@@ -124,9 +124,9 @@ class LocalHistoryReader(PipelineStep):
                 tally(self, counts)
 
     def _commit_count(self, repo: Path, rank: int, world_size: int) -> int:
-        """The commits this task would have walked in ``repo``: its window of the log."""
+        """The commits this task would have mined in ``repo``: its share of the log."""
         count = int(git(repo, "rev-list", "--count", *self.revisions))
-        return shard_window(count, rank, world_size)[1]
+        return task_share(count, rank, world_size)
 
 
 class RemoteCommitReader(PipelineStep):

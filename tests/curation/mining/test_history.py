@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from curation.mining.history import Rejected, mine_repository, shard_window
+from curation.mining.gitlog import iter_log
+from curation.mining.history import (
+    DEAL_RUN,
+    Rejected,
+    mine_repository,
+    task_commits,
+    task_share,
+)
 from curation.mining.records import CommitRecord
 from tests.fixtures.synthetic_repos import SyntheticCommit, build_repository
 
@@ -79,12 +86,26 @@ def test_licence_override_and_name(tmp_path: Path) -> None:
 def test_shards_partition_the_commits(tmp_path: Path) -> None:
     repo = tmp_path / "r"
     shas = build_repository(
-        repo, [SyntheticCommit(f"c{i}", {"a.py": f"x = {i}\n"}) for i in range(40)]
+        repo, [SyntheticCommit(f"c{i}", {"a.py": f"x = {i}\n"}) for i in range(3 * DEAL_RUN + 7)]
     )
-    seen = [i.commit for rank in range(3) for i in mine_repository(repo, rank=rank, world_size=3)]
-    assert sorted(seen) == sorted(shas)
-    assert [shard_window(10, rank, 3) for rank in range(3)] == [(0, 3), (3, 3), (6, 4)]
-    assert shard_window(1, 1, 2) == (0, 1) and shard_window(1, 0, 2) == (0, 0)
+    shards = [
+        [i.commit for i in mine_repository(repo, rank=rank, world_size=3)] for rank in range(3)
+    ]
+    assert sorted(sha for shard in shards for sha in shard) == sorted(shas)
+    # dealt round-robin in runs of the walk: each task has old and new commits alike
+    walk = _git(repo, "rev-list", "--all").split()
+    runs = [walk[i : i + DEAL_RUN] for i in range(0, len(walk), DEAL_RUN)]
+    for rank in range(3):
+        assert sorted(shards[rank]) == sorted(sha for run in runs[rank::3] for sha in run)
+        assert sorted(task_commits(repo, ["--all"], rank, 3)) == sorted(shards[rank])
+    count = 3 * DEAL_RUN + 5
+    assert [task_share(count, rank, 3) for rank in range(3)] == [DEAL_RUN + 5, DEAL_RUN, DEAL_RUN]
+    assert [task_share(count + DEAL_RUN, rank, 3) for rank in range(3)] == [
+        2 * DEAL_RUN,
+        DEAL_RUN + 5,
+        DEAL_RUN,
+    ]
+    assert task_share(1, 1, 2) == 0 and task_share(1, 0, 2) == 1
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -138,3 +159,11 @@ def test_missing_objects_drop_their_commits_not_the_repository(tmp_path: Path) -
     assert reasons[lost_old] == "unreadable_object"
     assert reasons[renamed] == "unreadable_object"
     assert len(items) == 5  # every commit accounted for, the root included
+    # a task's own list of commits (the log fed by sha) resumes past the unreadable one too
+    listed = list(iter_log(repo, commits=[last, renamed, first]))
+    assert [(c.sha, c.unreadable) for c in listed] == [
+        (last, False),
+        (renamed, True),
+        (first, False),
+    ]
+    assert listed[2].changes[0].path == "a.py"
