@@ -25,6 +25,11 @@ from curation.code import ParsedSource, SourceTooLargeError, parse_source, token
 CODE_MINHASH_CONFIG = MinhashConfig(
     n_grams=5, num_buckets=14, hashes_per_bucket=8, seed=1, hash_config=HashConfig(64, "xxhash")
 )
+# Odd multiplier of the polynomial over a shingle's token hashes (2^64 / golden ratio),
+# and splitmix64's two finaliser multipliers.
+_SHINGLE_STEP = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
 
 
 def code_tokens(source: str | ParsedSource, language: str) -> list[bytes]:
@@ -49,15 +54,37 @@ def shingle_hash_func(config: HashConfig) -> Callable[[bytes], int]:
 
 
 def code_shingles(tokens: Sequence[bytes], n: int, hash_func: Callable[[bytes], int]) -> np.ndarray:
-    """64-bit hashes of the ``n``-token shingles (tokens joined by a space), shape (N,).
+    """64-bit hashes of the ``n``-token shingles, shape (N,).
+
+    Each token is hashed once (``hash_func``) and a shingle's hash is computed from its
+    ``n`` token hashes in numpy: the polynomial ``h_0 S^(n-1) + ... + h_(n-1)`` modulo
+    2^64 (order matters), then splitmix64's finaliser, so that every bit of the result
+    depends on every token. Hashing the joined bytes of each shingle instead cost a join
+    and a hash call per token ``n`` times over: 0.7 s against 0.3 s for the 2.2 M tokens
+    of 400 files of a Go history.
 
     A stream shorter than ``n`` tokens is one shingle, so tiny files still get a signature;
     an empty stream has none."""
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    count = max(1, len(tokens) - n + 1)
-    shingles = (b" ".join(tokens[i : i + n]) for i in range(count))
-    return np.fromiter(map(hash_func, shingles), dtype=np.uint64, count=count)
+    hashes = np.fromiter(map(hash_func, tokens), dtype=np.uint64, count=len(tokens))
+    width = min(n, len(hashes))
+    count = len(hashes) - width + 1
+    shingles = hashes[:count].copy()
+    for offset in range(1, width):
+        shingles *= _SHINGLE_STEP
+        shingles += hashes[offset : offset + count]
+    return _mix(shingles)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, in place on a uint64 array (wrapping arithmetic)."""
+    values ^= values >> np.uint64(30)
+    values *= _MIX_1
+    values ^= values >> np.uint64(27)
+    values *= _MIX_2
+    values ^= values >> np.uint64(31)
+    return values
 
 
 def exact_key(old_contents: str, new_contents: str) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import xxhash
 from datatrove.utils.hashing import create_hash_func
 
 from curation.code import parse_source
@@ -36,9 +35,19 @@ def test_shingles() -> None:
     tokens = code_tokens(CODE, "Python")
     shingles = code_shingles(tokens, 5, HASH)
     assert shingles.shape == (10 - 5 + 1,) and shingles.dtype.name == "uint64"
-    assert int(shingles[0]) == xxhash.xxh64_intdigest(b"def greet ( name )")
-    assert int(shingles[-1]) == xxhash.xxh64_intdigest(b': return "Hello,\\n " + name')
-    assert code_shingles([b"x"], 5, HASH).tolist() == [xxhash.xxh64_intdigest(b"x")]
+    assert len(set(shingles.tolist())) == 6
+    # a shingle is a function of its five tokens alone, wherever they stand
+    for i in range(6):
+        assert code_shingles(tokens[i : i + 5], 5, HASH).tolist() == [shingles[i]]
+    assert code_shingles([b"x", *tokens], 5, HASH)[1:].tolist() == shingles.tolist()
+    # order matters, and a changed token changes exactly the shingles that hold it
+    swapped = [tokens[1], tokens[0], *tokens[2:]]
+    assert code_shingles(swapped, 5, HASH)[0] != shingles[0]
+    edited = code_shingles([*tokens[:7], b"-", *tokens[8:]], 5, HASH)
+    assert (edited != shingles).tolist() == [False, False, False, True, True, True]
+    # a stream shorter than a shingle is one shingle; an empty one has none
+    assert code_shingles([b"x"], 5, HASH).shape == (1,)
+    assert code_shingles([b"x"], 5, HASH)[0] != code_shingles([b"y"], 5, HASH)[0]
     assert code_shingles([], 5, HASH).shape == (0,)
 
 
