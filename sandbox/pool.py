@@ -45,7 +45,7 @@ class WorkerPool:
         """``compile_cache`` shares each source's build among the workers of this sandbox
         (see :mod:`sandbox.compile_cache`); ``compile_cache_dir`` also keeps the builds
         there for later runs. ``warm_compilers`` compiles the languages that have one
-        (Java) in long-lived compilers, each in a compile worker of its own: a worker as
+        (Java, C#) in long-lived compilers, each in a compile worker of its own: a worker as
         isolated as the others that never runs a program; the build travels to the
         program's worker through this process, like a cached one."""
         self.workers = workers
@@ -173,7 +173,7 @@ class WorkerPool:
     # -- warm compilers ----------------------------------------------------------------------
     def compile_warm(
         self, runner: Runner, program: Program, files: dict[str, str], limits: Limits
-    ) -> tuple[Build, bool]:
+    ) -> tuple[Build | None, bool]:
         """Compile in a compile worker's warm compiler (replaced, and the compile retried
         once, when it broke)."""
         key = self._key(runner.language)
@@ -205,11 +205,12 @@ class WorkerPool:
             if idle and not fresh:
                 return idle.pop()
         worker = self._start_worker(key)
+        # The seed store also keeps the built warm compilers (Runner.warm_build).
+        worker.seed_store = self.seed_store
         if self.warm_compilers and not compiler:
             worker.warm_compile = self.compile_warm
             worker.fast_path = True
             worker.header_store = self.header_store
-            worker.seed_store = self.seed_store
         with self._lock:
             self._live.add(worker)
             closed = self._closed

@@ -57,6 +57,10 @@ class Runner:
     # sandbox/compilers/). It runs in a compile worker that never runs programs.
     warm_compiler: tuple[str, ...] | None = None
     warm_files: Mapping[str, str] = field(default_factory=dict)
+    # The command that builds the warm compiler from ``warm_files`` (C#: mcs compiles the
+    # server): run once per toolchain, its artefacts kept with the seeds and written
+    # beside each program instead of the sources.
+    warm_build: tuple[str, ...] | None = None
     # How a precompiled header (sandbox/precompiled_headers.py) is made from
     # ``codepref-pch.h``: the compile's own flags, so that the compile may use it.
     precompile: tuple[str, ...] | None = None
@@ -256,6 +260,17 @@ RUNNERS: dict[str, Runner] = {
             ),
             run=("mono", "main.exe"),
             version=("mcs", "--version"),
+            # The same mcs, warm: Mono's start-up and the JIT of the compiler (about four
+            # fifths of a small program's compile) are paid once per compile worker. The
+            # server itself is built once per toolchain and kept (see Runner.warm_build).
+            warm_compiler=("mono", ".codepref/CompileServer.exe"),
+            warm_files={".codepref/CompileServer.cs": (COMPILERS / "CompileServer.cs").read_text()},
+            warm_build=(
+                "mcs",
+                "-nologo",
+                "-out:.codepref/CompileServer.exe",
+                ".codepref/CompileServer.cs",
+            ),
             env={"MONO_GC_PARAMS": "max-heap-size=0"},
             memory_markers=("OutOfMemoryException", "Out of memory"),
             address_space_limit=False,

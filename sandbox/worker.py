@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import select
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +28,8 @@ from .precompiled_headers import (
 )
 from .runners import Runner, runner_for
 from .verdicts import Observation, classify, tail
+
+log = logging.getLogger(__name__)
 
 MIB = 1 << 20
 COMPILE_MEMORY_MB = 2048
@@ -45,6 +48,9 @@ SUPERVISOR_PIDS = 64
 VALGRIND_SLOWDOWN = 100.0
 # The work dir of a compile worker's warm compiler: kept (emptied) between compiles.
 WARM_DIR = "warm"
+# A warm compiler's exit code for a request it could not answer as the compile command
+# would (an exception of its own, see sandbox/compilers/CompileServer.cs).
+WARM_UNANSWERED = 125
 _RESOURCE_VERDICTS = {Status.TIMEOUT, Status.MEMORY_LIMIT, Status.OUTPUT_LIMIT}
 
 
@@ -122,7 +128,7 @@ class Worker:
         self.compile_cache = compile_cache
         # Compiles in a warm compiler of a compile worker (set by the pool, see
         # WorkerPool.compile_warm): (build, cacheable).
-        self.warm_compile: Callable[..., tuple[Build, bool]] | None = None
+        self.warm_compile: Callable[..., tuple[Build | None, bool]] | None = None
         # The fast path (set by the pool with warm compilers on): the runners' fast link
         # options, and precompiled headers from this store; the ones this worker's
         # supervisor holds.
@@ -133,6 +139,8 @@ class Worker:
         # seed this worker's supervisor holds (or has no use for).
         self.seed_store: CompileCache | None = None
         self._seeded: set[str] = set()
+        # As a compile worker: the built warm compilers (Runner.warm_build) by language.
+        self._warm_builds: dict[str, Build] = {}
         self.backend = backend
         self.image = image
         self.cgroup = cgroup
@@ -174,7 +182,7 @@ class Worker:
         try:
             if build is None and self.warm_compile is not None and runner.warm_compiler:
                 build, cacheable = self.warm_compile(runner, program, files, limits)
-                if key is not None and cacheable:
+                if build is not None and key is not None and cacheable:
                     self.compile_cache.store(key, build)
             header = None
             if build is None and self.header_store is not None and runner.precompile:
@@ -198,27 +206,37 @@ class Worker:
 
     def compile_in_warm_compiler(
         self, runner: Runner, program: Program, files: dict[str, str], limits: Limits
-    ) -> tuple[Build, bool]:
+    ) -> tuple[Build | None, bool]:
         """As a compile worker: compile ``program`` in this worker's warm compiler, under
-        the limits of a compile, and hand back its build: (build, cacheable). Nothing of
-        it stays here: the next compile's write empties the compiler's work dir."""
+        the limits of a compile, and hand back its build: (build, cacheable); no build
+        when the warm compiler could not answer as the command would (the job then runs
+        the command). Nothing of it stays here: the next compile's write empties the
+        compiler's work dir."""
         assert runner.warm_compiler is not None
         request = runner.warm_request(program.source)
         assert request is not None
-        written = {**files, **runner.warm_files}
-        self.channel.request({"op": "write", "dir": WARM_DIR, "files": written}, CHANNEL_GRACE_S)
+        write: dict = {"op": "write", "dir": WARM_DIR, "files": {**files, **runner.warm_files}}
+        if runner.warm_build is not None:
+            server = self._warm_compiler_build(runner)
+            if server.failed:
+                return None, False
+            write.update(files=files, blobs=server.blobs())
+        self.channel.request(write, CHANNEL_GRACE_S)
+        written = {*write["files"], *write.get("blobs", ())}
         seen = self._compile(runner, list(runner.warm_compiler), WARM_DIR, limits, ask=request)
         output = tail(seen["stderr"] + seen["stdout"])
         if self._exceeded(seen, limits):
             output += f"\ncompilation exceeded {limits.compile_time_s:g}s"
             return Build(output=output, compile_s=seen["wall_s"], failed=True), False
+        if seen["exit_code"] == WARM_UNANSWERED:
+            return None, False
         if seen["exit_code"] != 0:
             failed = Build(output=output, compile_s=seen["wall_s"], failed=True)
             return failed, seen["exit_code"] > 0 and not seen["oom_killed"]
         sealed = self.channel.request(
             {"op": "seal", "dir": WARM_DIR, "return": True}, CHANNEL_GRACE_S
         )
-        return Build.from_sealed(sealed["sealed"], set(written), output, seen["wall_s"]), True
+        return Build.from_sealed(sealed["sealed"], written, output, seen["wall_s"]), True
 
     def writable_dirs(self) -> list[str]:
         """The directories the supervisor empties before every job and every test."""
@@ -395,6 +413,50 @@ class Worker:
             return Build(output=output, compile_s=seen["wall_s"], failed=True), cacheable
         held = self.channel.request({"op": "held", "dir": runner.cache}, CHANNEL_GRACE_S)
         return Build.from_sealed(held["blobs"], set(), output, seen["wall_s"]), True
+
+    def _warm_compiler_build(self, runner: Runner) -> Build:
+        """The language's warm compiler, built from its sources (``Runner.warm_build``):
+        made once per toolchain by the first compile worker that needs it and kept across
+        runs in the seed store, like a seeded build cache. Each compile writes it beside
+        the program (the write empties the compiler's work dir); a failed build leaves the
+        language's compiles to the command."""
+        built = self._warm_builds.get(runner.language)
+        if built is not None:
+            return built
+        assert runner.warm_build is not None
+        argv = list(runner.warm_build)
+        store = self.seed_store
+        if store is None:
+            built = self._make_warm_compiler(runner, argv)[0]
+        else:
+            version = store.version(
+                self.image, runner.language, lambda: self._compiler_version(runner)
+            )
+            key = build_key(
+                f"{runner.language} warm compiler", version, argv, runner.env, runner.warm_files
+            )
+            built, _ = store.lookup_or_make(key, lambda: self._make_warm_compiler(runner, argv))
+        if built.failed:
+            log.warning(
+                "%s: the warm compiler did not build; compiling with the command: %s",
+                runner.language,
+                built.output,
+            )
+        self._warm_builds[runner.language] = built
+        return built
+
+    def _make_warm_compiler(self, runner: Runner, argv: list[str]) -> tuple[Build, bool]:
+        """Build the warm compiler from ``runner.warm_files`` in a scratch work dir of its
+        own: (build, cacheable)."""
+        written = dict(runner.warm_files)
+        workdir, seen = self._own_exec(runner, argv, "warmbuild", written, SEED_TIME_S)
+        output = tail(seen["stderr"] + seen["stdout"])
+        if seen["timed_out"] or seen["exit_code"] != 0:
+            return Build(output=output, compile_s=seen["wall_s"], failed=True), False
+        sealed = self.channel.request(
+            {"op": "seal", "dir": workdir, "return": True}, CHANNEL_GRACE_S
+        )
+        return Build.from_sealed(sealed["sealed"], set(written), output, seen["wall_s"]), True
 
     def _make_header(self, runner: Runner, header: PrecompiledHeader) -> tuple[Build, bool]:
         """Compile the header file (the sandbox's text, no program's) into its PCH, in a

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from curation.readers.tables import iter_rows
+from curation.samples import load_samples
 from sandbox import HARNESS, DockerSandbox, Job, Limits, ProcessSandbox, Program, Status, TestCase
 from sandbox.images import ImageConfig
 from tests.fixtures.humaneval_x import FLAKY
@@ -114,6 +115,42 @@ def test_the_go_fast_path_gives_the_cold_verdicts_on_humaneval_x(request, backen
     assert sum(status == "OK" for status, _, _ in canonical) >= len(canonical) - 1
 
 
+CSHARP_WARNS = 'class P { static void Main() { int x = 1; System.Console.WriteLine("hi"); } }\n'
+CSHARP_FAILS = "class P { static void Main() { System.Console.WriteLine(missing); } }\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["process", "docker"])
+def test_the_csharp_warm_compiler_gives_the_commands_results(
+    request, backend, tmp_path, monkeypatch
+):
+    """mcs in a long-lived Mono (sandbox/compilers/CompileServer.cs) on the bundled C#
+    samples, a program that warns and one that fails: the verdicts, outputs and compiler
+    words of the mcs command, summary line included. The server is built once per
+    toolchain and kept: a second sandbox finds it."""
+    monkeypatch.setattr("sandbox.pool.cache_dir", lambda: tmp_path)
+    problems, solutions = load_samples(("CSharp",))
+    tests = {problem.id: problem.tests for problem in problems}
+    jobs = [Job(Program("CSharp", s.code), tests[s.problem_id]) for s in solutions]
+    jobs += [
+        Job(Program("CSharp", CSHARP_WARNS), (TestCase("", "hi\n"),)),
+        Job(Program("CSharp", CSHARP_FAILS), (TestCase("", ""),)),
+    ]
+    with open_backend(
+        request, backend, workers=2, compile_cache=False, warm_compilers=False
+    ) as cold:
+        expected = [comparable(r) for r in cold.run_many(jobs, progress=False)]
+    with open_backend(request, backend, workers=2) as fast:
+        assert [comparable(r) for r in fast.run_many(jobs, progress=False)] == expected
+    warned, failed = expected[-2:]
+    assert warned[0] == "OK" and warned[1].endswith("Compilation succeeded - 1 warning(s)\n")
+    assert failed[0] == "COMPILE_ERROR" and "error CS0103" in failed[1]
+    assert [status for status, _, _ in expected].count("OK") >= len(solutions) // 2
+    with open_backend(request, backend, workers=1) as second:
+        assert second.run(Program("CSharp", CSHARP_WARNS)).status is Status.OK
+        assert second.seed_store.hits == 1  # the built server, handed over
+
+
 HELLO_JAVA = (
     'public class Hi { public static void main(String[] a){ System.out.println("hi"); } }\n'
 )
@@ -134,6 +171,18 @@ def test_a_compile_past_its_deadline_is_a_compile_error_and_the_next_compiles(fa
     misses = fast.compile_cache.misses
     assert fast.run(huge, limits=Limits(compile_time_s=0.1)).status is Status.COMPILE_ERROR
     assert fast.compile_cache.misses == misses + 1
+
+
+def test_a_csharp_compile_past_its_deadline_is_a_compile_error_and_the_next_compiles(fast):
+    methods = "".join(f"  static int M{i}(int x) {{ return x + {i}; }}\n" for i in range(20000))
+    huge = Program("CSharp", f"class Big {{\n{methods}  static void Main() {{}}\n}}\n")
+    result = fast.run(huge, limits=Limits(compile_time_s=0.1))
+    assert result.status is Status.COMPILE_ERROR
+    assert "compilation exceeded 0.1s" in result.compile_output
+    # the killed server is replaced, and the next answer is still the command's
+    after = fast.run(Program("CSharp", CSHARP_WARNS), [TestCase("", "hi\n")])
+    assert after.status is Status.OK
+    assert after.compile_output.endswith("Compilation succeeded - 1 warning(s)\n")
 
 
 def test_a_compile_that_explodes_leaves_the_next_compile_right(fast):
