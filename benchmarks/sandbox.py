@@ -210,7 +210,12 @@ def compiled_tables(
         if isinstance(jobs, str):
             console.print(f"{language}: skipped: {jobs}")
             continue
-        warm_up = [Job(Program(language, HELLO_WORLD[language]))] * workers
+        # One distinct program per worker: copies of one would be compile cache hits, which
+        # start (and warm) a single compile worker of the fast path's.
+        warm_up = [
+            Job(Program(language, f"{HELLO_WORLD[language]}// warm-up {index}\n"))
+            for index in range(workers)
+        ]
         rows = [("naive compile + run (no isolation)", *naive_compiled(jobs, workers))]
         with DockerSandbox(
             images="host", workers=workers, compile_cache=False, warm_compilers=False
