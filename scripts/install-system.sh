@@ -29,12 +29,20 @@ fi
 # The engine: start dockerd (vfs storage works everywhere, overlay needs kernel support).
 if command -v dockerd >/dev/null && ! docker info >/dev/null 2>&1; then
     if [[ $(id -u) -eq 0 ]]; then
-        echo "install-system: starting dockerd"
         mkdir -p /var/log
-        setsid nohup dockerd --storage-driver=vfs >/var/log/codepref-dockerd.log 2>&1 </dev/null &
-        for _ in $(seq 60); do
-            docker info >/dev/null 2>&1 && break
-            sleep 0.5
+        : >/var/log/codepref-dockerd.log
+        # On a loaded machine dockerd can give up on its containerd ("timeout waiting for
+        # containerd to start") and exit: start it again, up to three times.
+        for attempt in 1 2 3; do
+            echo "install-system: starting dockerd (attempt $attempt)"
+            setsid nohup dockerd --storage-driver=vfs >>/var/log/codepref-dockerd.log 2>&1 </dev/null &
+            dockerd_pid=$!
+            for _ in $(seq 120); do
+                docker info >/dev/null 2>&1 && break 2
+                kill -0 "$dockerd_pid" 2>/dev/null || continue 2
+                sleep 0.5
+            done
+            break  # alive but not answering after a minute: starting another would not help
         done
         docker info >/dev/null 2>&1 || {
             echo "install-system: dockerd did not start; see /var/log/codepref-dockerd.log" >&2
