@@ -30,6 +30,45 @@ public static class CompileServer
 
     public static void Main()
     {
+        // A Mono whose mcs.exe lacks these types answers every request "unanswered".
+        Exception unusable = null;
+        try
+        {
+            Load();
+        }
+        catch (Exception error)
+        {
+            unusable = error;
+        }
+        var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
+        Stream output = Console.OpenStandardOutput();
+        string line;
+        while ((line = input.ReadLine()) != null)
+        {
+            var stderr = new StringWriter();
+            var stdout = new StringWriter();
+            int exit = Unanswered;
+            if (unusable != null)
+            {
+                stderr.WriteLine(unusable);
+            }
+            else
+            {
+                Console.SetOut(stdout);
+                Console.SetError(stderr);
+                exit = Compile(line.Split('\0'), stderr, stdout);
+            }
+            byte[] text = new UTF8Encoding(false).GetBytes(stderr.ToString() + stdout.ToString());
+            byte[] head = Encoding.ASCII.GetBytes(exit + " " + text.Length + "\n");
+            output.Write(head, 0, head.Length);
+            output.Write(text, 0, text.Length);
+            output.Flush();
+        }
+    }
+
+    /// <summary>The types of mcs's Main, from the mcs.exe beside the runtime's mscorlib.</summary>
+    static void Load()
+    {
         string runtime = Path.GetDirectoryName(typeof(object).Assembly.Location);
         Assembly mcs = Assembly.LoadFrom(Path.Combine(runtime, "mcs.exe"));
         parserType = mcs.GetType("Mono.CSharp.CommandLineParser", true);
@@ -39,25 +78,10 @@ public static class CompileServer
         parse = parserType.GetMethod("ParseArguments", new[] { typeof(string[]) });
         reset = mcs.GetType("Mono.CSharp.CompilerCallableEntryPoint", true)
             .GetMethod("Reset", Type.EmptyTypes);
+        if (parse == null || reset == null)
+            throw new MissingMethodException("mcs.exe has no ParseArguments(string[]) or Reset()");
         mcs.GetType("Mono.CSharp.Location", true).GetField("InEmacs", Members)
             .SetValue(null, Environment.GetEnvironmentVariable("EMACS") == "t");
-
-        var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-        Stream output = Console.OpenStandardOutput();
-        string line;
-        while ((line = input.ReadLine()) != null)
-        {
-            var stderr = new StringWriter();
-            var stdout = new StringWriter();
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-            int exit = Compile(line.Split('\0'), stderr, stdout);
-            byte[] text = new UTF8Encoding(false).GetBytes(stderr.ToString() + stdout.ToString());
-            byte[] head = Encoding.ASCII.GetBytes(exit + " " + text.Length + "\n");
-            output.Write(head, 0, head.Length);
-            output.Write(text, 0, text.Length);
-            output.Flush();
-        }
     }
 
     /// <summary>mcs's Main, with its two streams captured and its exit code returned.</summary>

@@ -11,6 +11,7 @@ the compiler is replaced, and the next compile gives the right answer.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import zlib
 from pathlib import Path
@@ -21,6 +22,7 @@ from curation.readers.tables import iter_rows
 from curation.samples import load_samples
 from sandbox import HARNESS, DockerSandbox, Job, Limits, ProcessSandbox, Program, Status, TestCase
 from sandbox.images import ImageConfig
+from sandbox.runners import runner_for
 from tests.fixtures.humaneval_x import FLAKY
 from tests.sandbox.test_humaneval_x import FIXTURE_ROWS, FULL, STRIDE, jobs_for
 
@@ -149,6 +151,27 @@ def test_the_csharp_warm_compiler_gives_the_commands_results(
     with open_backend(request, backend, workers=1) as second:
         assert second.run(Program("CSharp", CSHARP_WARNS)).status is Status.OK
         assert second.seed_store.hits == 1  # the built server, handed over
+
+
+def test_a_warm_mcs_that_cannot_answer_leaves_the_compile_to_the_command(tmp_path, monkeypatch):
+    """A Mono without the mcs types the server needs (here: it looks for another file)
+    answers every request "unanswered" (125); each job then compiles with the mcs command
+    and gets its results, warnings included, never a compile error of the server's."""
+    monkeypatch.setattr("sandbox.pool.cache_dir", lambda: tmp_path)
+    csharp = runner_for("CSharp")
+    [(name, source)] = csharp.warm_files.items()
+    broken = dataclasses.replace(
+        csharp, warm_files={name: source.replace('"mcs.exe"', '"no-such-mcs.exe"')}
+    )
+    monkeypatch.setattr(
+        "sandbox.worker.runner_for", lambda language: broken if language == "CSharp" else None
+    )
+    with ProcessSandbox(workers=1, limits=LIMITS) as sandbox:
+        result = sandbox.run(Program("CSharp", CSHARP_WARNS), [TestCase("", "hi\n")])
+        failed = sandbox.run(Program("CSharp", CSHARP_FAILS))
+    assert result.status is Status.OK
+    assert result.compile_output.endswith("Compilation succeeded - 1 warning(s)\n")
+    assert failed.status is Status.COMPILE_ERROR and "error CS0103" in failed.compile_output
 
 
 HELLO_JAVA = (
