@@ -42,6 +42,11 @@ _LITERAL_KINDS = frozenset(
     }
 )
 
+# Kinds named ``*_literal`` that hold code, not a value: Go's closures (``func_literal``)
+# and struct, slice and map literals (``composite_literal``). As atoms, a closure's whole
+# body would be one token.
+_CODE_LITERAL_KINDS = frozenset({"func_literal", "composite_literal"})
+
 
 @dataclass(frozen=True)
 class _TokenKinds:
@@ -62,6 +67,7 @@ def _token_kinds(language_name: str) -> _TokenKinds:
             for k, name in names.items()
             if grammar.node_kind_is_named(k)
             and (name in _LITERAL_KINDS or name.endswith("_literal"))
+            and name not in _CODE_LITERAL_KINDS
         ),
         identifiers=frozenset(
             k

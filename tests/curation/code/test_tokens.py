@@ -52,6 +52,19 @@ def test_multiline_string_is_one_token() -> None:
     assert tokens == ["const", "s", "=", "LIT", ";"]
 
 
+def test_go_closures_and_composite_literals_are_code_not_one_literal() -> None:
+    source = (
+        "func f() int {\n\tg := func(x int) int { return x * 2 }\n"
+        "\tp := Point{X: 1}\n\treturn g(p.X)\n}\n"
+    )
+    tokens = normalized_tokens(source, "Go", abstract_literals=True)
+    assert tokens == ["func", "f", "(", ")", "int", "{",
+                      "g", ":=", "func", "(", "x", "int", ")", "int", "{", "return", "x", "*",
+                      "LIT", "}",
+                      "p", ":=", "Point", "{", "X", ":", "LIT", "}",
+                      "return", "g", "(", "p", ".", "X", ")", "}"]  # fmt: skip
+
+
 def test_tokens_for_every_language(snippet) -> None:
     tokens = normalized_tokens(snippet.valid, snippet.language, abstract_identifiers=True)
     assert len(tokens) > 20
