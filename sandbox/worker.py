@@ -215,14 +215,17 @@ class Worker:
         assert runner.warm_compiler is not None
         request = runner.warm_request(program.source)
         assert request is not None
-        write: dict = {"op": "write", "dir": WARM_DIR, "files": {**files, **runner.warm_files}}
+        # Beside the program: the warm compiler's sources, or its build when it has one.
+        beside, blobs = dict(runner.warm_files), {}
         if runner.warm_build is not None:
             server = self._warm_compiler_build(runner)
             if server.failed:
                 return None, False
-            write.update(files=files, blobs=server.blobs())
-        self.channel.request(write, CHANNEL_GRACE_S)
-        written = {*write["files"], *write.get("blobs", ())}
+            beside, blobs = {}, server.blobs()
+        written = {**files, **beside}
+        self.channel.request(
+            {"op": "write", "dir": WARM_DIR, "files": written, "blobs": blobs}, CHANNEL_GRACE_S
+        )
         seen = self._compile(runner, list(runner.warm_compiler), WARM_DIR, limits, ask=request)
         output = tail(seen["stderr"] + seen["stdout"])
         if self._exceeded(seen, limits):
@@ -236,7 +239,8 @@ class Worker:
         sealed = self.channel.request(
             {"op": "seal", "dir": WARM_DIR, "return": True}, CHANNEL_GRACE_S
         )
-        return Build.from_sealed(sealed["sealed"], written, output, seen["wall_s"]), True
+        kept_out = {*written, *blobs}
+        return Build.from_sealed(sealed["sealed"], kept_out, output, seen["wall_s"]), True
 
     def writable_dirs(self) -> list[str]:
         """The directories the supervisor empties before every job and every test."""
@@ -423,19 +427,14 @@ class Worker:
         built = self._warm_builds.get(runner.language)
         if built is not None:
             return built
-        assert runner.warm_build is not None
-        argv = list(runner.warm_build)
         store = self.seed_store
-        if store is None:
-            built = self._make_warm_compiler(runner, argv)[0]
-        else:
-            version = store.version(
-                self.image, runner.language, lambda: self._compiler_version(runner)
-            )
-            key = build_key(
-                f"{runner.language} warm compiler", version, argv, runner.env, runner.warm_files
-            )
-            built, _ = store.lookup_or_make(key, lambda: self._make_warm_compiler(runner, argv))
+        assert runner.warm_build is not None and store is not None
+        argv = list(runner.warm_build)
+        version = store.version(self.image, runner.language, lambda: self._compiler_version(runner))
+        key = build_key(
+            f"{runner.language} warm compiler", version, argv, runner.env, runner.warm_files
+        )
+        built, _ = store.lookup_or_make(key, lambda: self._make_warm_compiler(runner, argv))
         if built.failed:
             log.warning(
                 "%s: the warm compiler did not build; compiling with the command: %s",
@@ -446,35 +445,50 @@ class Worker:
         return built
 
     def _make_warm_compiler(self, runner: Runner, argv: list[str]) -> tuple[Build, bool]:
-        """Build the warm compiler from ``runner.warm_files`` in a scratch work dir of its
-        own: (build, cacheable)."""
-        written = dict(runner.warm_files)
-        workdir, seen = self._own_exec(runner, argv, "warmbuild", written, SEED_TIME_S)
-        output = tail(seen["stderr"] + seen["stdout"])
-        if seen["timed_out"] or seen["exit_code"] != 0:
-            return Build(output=output, compile_s=seen["wall_s"], failed=True), False
-        sealed = self.channel.request(
-            {"op": "seal", "dir": workdir, "return": True}, CHANNEL_GRACE_S
-        )
-        return Build.from_sealed(sealed["sealed"], set(written), output, seen["wall_s"]), True
+        """Build the warm compiler from ``runner.warm_files``: (build, cacheable); a failed
+        build is not kept, so the next sandbox tries again."""
+        built, _ = self._own_build(runner, argv, "warmbuild", dict(runner.warm_files), SEED_TIME_S)
+        return built, not built.failed
 
     def _make_header(self, runner: Runner, header: PrecompiledHeader) -> tuple[Build, bool]:
-        """Compile the header file (the sandbox's text, no program's) into its PCH, in a
-        scratch work dir of its own: (build, cacheable)."""
+        """Compile the header file (the sandbox's text, no program's) into its PCH:
+        (build, cacheable). A compile that says anything fails: its PCH is not used."""
         assert runner.precompile is not None
-        written = {HEADER_NAME: header.text}
-        workdir, seen = self._own_exec(
-            runner, list(runner.precompile), "pch", written, HEADER_TIME_S
+        made, cacheable = self._own_build(
+            runner,
+            list(runner.precompile),
+            "pch",
+            {HEADER_NAME: header.text},
+            HEADER_TIME_S,
+            silent=True,
         )
+        if made.failed:
+            return made, cacheable
+        return packed(header, made), True
+
+    def _own_build(
+        self,
+        runner: Runner,
+        argv: list[str],
+        name: str,
+        files: dict[str, str],
+        time_s: float,
+        *,
+        silent: bool = False,
+    ) -> tuple[Build, bool]:
+        """Run a build of the sandbox's own (a PCH, a warm compiler; never a job's) in a
+        scratch work dir and take back what it made: (build, cacheable). A build that fails,
+        or with ``silent`` says anything, is a failed build; it is cacheable when the
+        compiler itself said no (not a deadline, not the memory limit)."""
+        workdir, seen = self._own_exec(runner, argv, name, files, time_s)
         output = tail(seen["stderr"] + seen["stdout"])
-        if seen["timed_out"] or seen["exit_code"] != 0 or output:
+        if seen["timed_out"] or seen["exit_code"] != 0 or (silent and output):
             cacheable = seen["exit_code"] > 0 and not seen["oom_killed"]
             return Build(output=output, compile_s=seen["wall_s"], failed=True), cacheable
         sealed = self.channel.request(
             {"op": "seal", "dir": workdir, "return": True}, CHANNEL_GRACE_S
         )
-        made = Build.from_sealed(sealed["sealed"], set(written), "", seen["wall_s"])
-        return packed(header, made), True
+        return Build.from_sealed(sealed["sealed"], set(files), output, seen["wall_s"]), True
 
     def _hold_header(self, header: PrecompiledHeader, made: Build) -> None:
         """Give this worker's supervisor the PCH (and the header file beside it) as a
